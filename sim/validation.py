@@ -1,0 +1,192 @@
+"""Turn pydantic's validation errors into planner-readable problems.
+
+pydantic reports locations with internal parts (the tag of a distribution union) and
+messages written for programmers; this module walks the raw input beside the error
+location to give the field path as it appears in the file, and says what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+
+__all__ = ["describe_validation_error"]
+
+
+def describe_validation_error(
+    exc: ValidationError, data: Any, model: type[BaseModel]
+) -> list[Problem]:
+    """One :class:`Problem` per error in ``exc``, located in ``data`` (the raw input)."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in exc.errors(include_url=False):
+        path_parts, parent_model = _walk(error["loc"], data, model)
+        problem = _describe(error, path_parts, parent_model)
+        key = (problem.path, problem.message)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    return problems
+
+
+def _walk(loc: tuple, data: Any, model: type | None) -> tuple[list[str], type | None]:
+    """Follow ``loc`` through the raw data, dropping parts that are pydantic's own (union tags).
+
+    Returns the path as written in the file and the model class holding the last part.
+    """
+    parts: list[str] = []
+    node = data
+    parent_model = model
+    current = model
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            parts.append(str(part))
+            parent_model = current
+            node = node[part]
+            current = _child_model(current, part, node)
+        elif isinstance(node, (list, tuple)) and isinstance(part, int) and part < len(node):
+            parts.append(f"[{part}]")
+            node = node[part]
+        elif isinstance(node, dict) and node.get("dist") == part:
+            continue  # pydantic's tag of the distribution union, not a key in the file
+        else:
+            parts.append(str(part))
+            parent_model = current
+            node = None
+            current = None
+    return parts, parent_model
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """Candidate classes inside Annotated/Optional/Union/dict/tuple annotations."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin is dict:
+        return _unwrap(typing.get_args(annotation)[1])
+    if origin in (typing.Union, types.UnionType, tuple, list):
+        found: list[Any] = []
+        for arg in typing.get_args(annotation):
+            if arg is not Ellipsis and arg is not type(None):
+                found.extend(_unwrap(arg))
+        return found
+    return [annotation]
+
+
+def _models_in(annotation: Any) -> list[type]:
+    return [c for c in _unwrap(annotation) if isinstance(c, type) and issubclass(c, BaseModel)]
+
+
+def _pick(candidates: list[type], node: Any) -> type | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    if isinstance(node, dict):
+        for candidate in candidates:
+            if _tag_of(candidate) == node.get("dist"):
+                return candidate
+    return None
+
+
+def _child_model(model: Any, key: Any, node: Any) -> Any:
+    """The model (or mapping-of-models marker) that validates ``node`` found at ``key``."""
+    if isinstance(model, _DictOf):
+        return _pick(model.candidates, node)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return None
+    field = model.model_fields.get(key)
+    if field is None:
+        return None
+    annotation = field.annotation
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is dict:
+        # A mapping of user-chosen names (pools, channels…) to models.
+        return _DictOf(_models_in(typing.get_args(annotation)[1]))
+    return _pick(_models_in(annotation), node)
+
+
+class _DictOf:
+    """Marker: the next location part is a user-chosen name inside a mapping of models."""
+
+    def __init__(self, candidates: list[type]):
+        self.candidates = candidates
+
+
+def _tag_of(model: type) -> str | None:
+    field = getattr(model, "model_fields", {}).get("dist")
+    if field is None:
+        return None
+    args = typing.get_args(field.annotation)
+    return args[0] if args else None
+
+
+def _fields_of(model: type | None) -> list[str]:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(error: dict, parts: list[str], parent_model: type | None) -> Problem:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    path = ".".join(parts).replace(".[", "[")
+    if kind == "extra_forbidden":
+        allowed = _fields_of(parent_model)
+        key = parts[-1] if parts else "?"
+        parent = ".".join(parts[:-1]).replace(".[", "[")
+        message = f"unknown key {key!r}"
+        close = difflib.get_close_matches(key, allowed, n=1)
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+        if allowed:
+            message += f"; expected one of {', '.join(allowed)}"
+        return Problem(parent, message)
+    if kind == "missing":
+        return Problem(path, "is required but missing")
+    if kind == "union_tag_invalid":
+        return Problem(
+            path,
+            f"unknown distribution {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}",
+        )
+    if kind == "union_tag_not_found":
+        return Problem(
+            path,
+            "needs 'dist:' naming a distribution (exponential, lognormal, "
+            "gamma, deterministic, empirical)",
+        )
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {
+            "greater_than_equal": ("≥", "ge"),
+            "greater_than": (">", "gt"),
+            "less_than_equal": ("≤", "le"),
+            "less_than": ("<", "lt"),
+        }[kind]
+        return Problem(path, f"must be {op[0]} {ctx.get(op[1])}, got {_show(value)}")
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return Problem(path, f"must be a number, got {_show(value)}")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return Problem(path, f"must be a mapping of fields, got {_show(value)}")
+    if kind in ("list_type", "tuple_type"):
+        return Problem(path, f"must be a list, got {_show(value)}")
+    if kind == "string_type":
+        return Problem(path, f"must be text, got {_show(value)}")
+    if kind == "too_short":
+        return Problem(path, "must not be empty")
+    if kind == "literal_error":
+        return Problem(path, f"must be {ctx.get('expected')}, got {_show(value)}")
+    if kind == "value_error":
+        message = str(error.get("msg", ""))
+        return Problem(path, message.removeprefix("Value error, "))
+    return Problem(path, f"{error.get('msg')}, got {_show(value)}")

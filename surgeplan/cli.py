@@ -1,0 +1,209 @@
+"""Command line: ``python run_sim.py COMMAND ...`` (also installed as ``surgeplan``).
+
+Exit status: 0 success, 2 bad input (scenario, staffing file or arguments; one line per
+problem, nothing written), 130 interrupted (files already written stay whole).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim import Problem, Scenario, ScenarioError, simulate
+
+from .io import write_csv, write_json
+from .progress import progress_bar
+from .staffing_file import read_staffing_csv
+
+__all__ = ["main"]
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+EXAMPLES = """\
+examples:
+  python run_sim.py validate scenarios/double11.yaml
+  python run_sim.py simulate scenarios/double11.yaml --out out/
+  python run_sim.py simulate scenarios/weekday.yaml --out out/ --replications 16 --workers 2
+  python run_sim.py simulate scenarios/weekday.yaml --out out/ --staffing staffing.csv
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with status 2 and one line, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="run_sim.py",
+        description="surgeplan: simulate and staff customer-service queues through a promotion.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def add_verbosity(sub: argparse.ArgumentParser) -> None:
+        group = sub.add_mutually_exclusive_group()
+        group.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+        group.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a scenario file and print a one-line summary",
+        description="Check a scenario file; print a one-line summary, or every problem found.",
+        epilog="example:\n  python run_sim.py validate scenarios/double11.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("scenario", type=Path, help="scenario YAML file")
+    add_verbosity(validate)
+
+    sim_cmd = commands.add_parser(
+        "simulate",
+        help="simulate a scenario and write per-interval queue metrics",
+        description=(
+            "Simulate a scenario and write summary.json, intervals.csv, types.csv and pools.csv "
+            "into --out."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python run_sim.py simulate scenarios/double11.yaml --out out/\n"
+            "  python run_sim.py simulate scenarios/weekday.yaml --out out/ "
+            "--replications 16 --workers 2\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sim_cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    sim_cmd.add_argument("--out", type=Path, required=True, help="output directory")
+    sim_cmd.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    sim_cmd.add_argument(
+        "--replications", type=_positive_int, default=1, help="independent days (default 1)"
+    )
+    sim_cmd.add_argument(
+        "--workers", type=_positive_int, default=1, help="parallel processes (default 1)"
+    )
+    sim_cmd.add_argument(
+        "--staffing",
+        type=Path,
+        help="CSV with columns interval_start, pool, agents overriding the scenario's agents",
+    )
+    add_verbosity(sim_cmd)
+    return parser
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_yaml(args.scenario)
+    _say(args, f"ok: {scenario.summary_line()}")
+    return 0
+
+
+def _format_metric(value: object, fmt: str) -> str:
+    if isinstance(value, dict):
+        value = value.get("mean")
+    return "n/a" if value is None else format(value, fmt)
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_yaml(args.scenario)
+    staffing = read_staffing_csv(args.staffing, scenario) if args.staffing else None
+    if args.out.exists() and not args.out.is_dir():
+        raise ScenarioError(Problem("--out", f"{args.out} exists and is not a directory"))
+    started = time.perf_counter()
+    with progress_bar("simulating", enabled=not args.quiet) as progress:
+        result = simulate(
+            scenario,
+            seed=args.seed,
+            replications=args.replications,
+            workers=args.workers,
+            staffing=staffing,
+            progress=progress,
+        )
+    elapsed = time.perf_counter() - started
+    out = args.out
+    written = [
+        write_csv(out / "intervals.csv", result.intervals),
+        write_csv(out / "types.csv", result.types),
+        write_csv(out / "pools.csv", result.pools),
+        write_json(out / "summary.json", result.summary),
+    ]
+    s = result.summary
+    _say(
+        args,
+        f"{scenario.name}: {args.replications} replication(s), seed {args.seed}, "
+        f"{elapsed:.1f} s\n"
+        f"  offered {_format_metric(s['offered'], ',.0f')}, "
+        f"service level {_format_metric(s['service_level'], '.1%')} "
+        f"(target {scenario.service_level.target:.0%} in "
+        f"{scenario.service_level.answer_within:g} s), "
+        f"ASA {_format_metric(s['asa_seconds'], '.1f')} s, "
+        f"abandoned {_format_metric(s['abandon_rate'], '.1%')}, "
+        f"occupancy {_format_metric(s['occupancy'], '.1%')}\n"
+        f"  intervals meeting target: {_format_metric(s['intervals_meeting_target'], '.0%')}",
+    )
+    if args.verbose:
+        worst = result.intervals.nsmallest(5, "service_level")
+        print("  lowest service level intervals:")
+        for row in worst.itertuples():
+            print(
+                f"    {row.interval_start}  service level {row.service_level:.1%}  "
+                f"offered {row.offered:g}  agents {row.agents}"
+            )
+    for path in written:
+        _say(args, f"  wrote {path}")
+    return 0
+
+
+COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ScenarioError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(
+            "interrupted: files already written are complete; others were not written",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""A progress bar on long runs when the output is a terminal; silence otherwise."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from tqdm import tqdm
+
+__all__ = ["progress_bar"]
+
+
+@contextmanager
+def progress_bar(description: str, enabled: bool = True) -> Iterator:
+    """Yield a ``progress(done, total)`` callback drawing a bar on a terminal's stderr."""
+    show = enabled and sys.stderr.isatty()
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if not show:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc=description, unit="interval", leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
