@@ -64,4 +64,6 @@ def format_duration(seconds: float) -> str:
     for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
         if seconds >= size and float(seconds / size).is_integer():
             return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s"
+    if float(seconds).is_integer():
+        return f"{int(seconds)}s"
+    return f"{float(seconds)!r}s"

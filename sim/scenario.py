@@ -50,14 +50,26 @@ def parse_timestamp(value: object) -> datetime:
     raise ValueError(f"must be a date and time like '2026-11-11 00:00', got {value!r}")
 
 
+# Far beyond any contact centre; past these, arrays and random draws stop being exact.
+MAX_RATE_PER_HOUR = 1e8
+MAX_AGENTS = 1_000_000
+
+
 def _number(value: object, *, integer: bool, where: str = "") -> float | int:
     kind = "a whole number ≥ 0" if integer else "a number ≥ 0"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{where}must be {kind}, got {value!r}")
-    if math.isnan(value) or math.isinf(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{where}is too large") from None
+    if math.isnan(number) or math.isinf(number):
         raise ValueError(f"{where}must be {kind}, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{where}must be ≥ 0, got {value:g}")
+    if number < 0:
+        raise ValueError(f"{where}must be ≥ 0, got {number:g}")
+    limit = MAX_AGENTS if integer else MAX_RATE_PER_HOUR
+    if number > limit:
+        raise ValueError(f"{where}must be ≤ {limit:,g}, got {number:g}")
     if integer:
         if not float(value).is_integer():
             raise ValueError(f"{where}must be {kind}, got {value!r}")

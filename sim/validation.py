@@ -25,7 +25,11 @@ def describe_validation_error(
     """One :class:`Problem` per error in ``exc``, located in ``data`` (the raw input)."""
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    deeper = {error["loc"][:i] for error in errors for i in range(len(error["loc"]))}
+    for error in errors:
+        if error["type"] == "too_short" and error["loc"] in deeper:
+            continue  # the items failed, so pydantic saw an empty list: not the user's doing
         path_parts, parent_model = _walk(error["loc"], data, model)
         problem = _describe(error, path_parts, parent_model)
         key = (problem.path, problem.message)

@@ -14,6 +14,14 @@ import pandas as pd
 __all__ = ["atomic_write_bytes", "atomic_write_text", "write_csv", "write_json"]
 
 
+def _default_mode() -> int:
+    # mkstemp creates files readable by the owner only; results should get the usual
+    # permissions (0666 less the umask), like any file the user's tools write.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temp file in the same directory and ``os.replace``.
 
@@ -27,6 +35,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,28 +9,60 @@ requirements file) are ignored. Every problem names the line.
 from __future__ import annotations
 
 import csv
+import math
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
 from sim import Problem, Scenario, ScenarioError
-from sim.scenario import TIMESTAMP_FORMAT, parse_timestamp
+from sim.scenario import MAX_AGENTS, TIMESTAMP_FORMAT, parse_timestamp
 
 __all__ = ["REQUIRED_COLUMNS", "read_staffing_csv"]
 
 REQUIRED_COLUMNS = ("interval_start", "pool", "agents")
 _MAX_PROBLEMS = 20
+_EXTRA = "\0extra"
 
 
-def _whole_number(text: str) -> int | None:
+def _agents(text: str) -> int | str:
+    """The agent count in ``text``, or what is wrong with it."""
     try:
         value = float(text)
     except ValueError:
-        return None
+        value = math.nan
     if not value.is_integer() or value < 0:
-        return None
+        return f"agents must be a whole number ≥ 0, got {text!r}"
+    if value > MAX_AGENTS:
+        return f"agents must be ≤ {MAX_AGENTS:,}, got {text!r}"
     return int(value)
+
+
+class _RowError(Exception):
+    pass
+
+
+def _parse_row(
+    row: dict, scenario: Scenario, index_of: dict[datetime, int], width: int
+) -> tuple[str, int, int]:
+    """(pool, interval index, agents) of one data row; :class:`_RowError` says what is wrong."""
+    if _EXTRA in row:
+        raise _RowError(f"has more cells than the header ({width})")
+    row = {(key or "").strip(): (value or "").strip() for key, value in row.items()}
+    pool = row["pool"]
+    if pool not in scenario.pools:
+        raise _RowError(f"unknown pool {pool!r}; expected one of {', '.join(scenario.pools)}")
+    text = row["interval_start"]
+    try:
+        k = index_of.get(parse_timestamp(text))
+    except ValueError:
+        raise _RowError(f"interval_start must look like '2026-11-11 00:00', got {text!r}") from None
+    if k is None:
+        raise _RowError(f"interval_start {text!r} is not the start of an interval of the horizon")
+    agents = _agents(row["agents"])
+    if isinstance(agents, str):
+        raise _RowError(agents)
+    return pool, k, agents
 
 
 def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, np.ndarray]:
@@ -48,7 +80,7 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, np.ndar
             Problem("", "the file is empty; expected columns " + ", ".join(REQUIRED_COLUMNS)),
             source,
         )
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(text.splitlines(), restkey=_EXTRA)
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
@@ -61,63 +93,32 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, np.ndar
     index_of = {start: k for k, start in enumerate(starts)}
     counted = set(range(scenario.warmup_intervals, scenario.n_intervals))
     staffing = {name: scenario.agents(name).copy() for name in scenario.pools}
-    seen: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, int], str] = {}
     named: set[str] = set()
+    flawed: set[str] = set()  # pools with a bad row: their gaps follow from it
     problems: list[Problem] = []
-    for line, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        where = f"line {line}"
-        pool = row["pool"]
-        if pool not in scenario.pools:
-            problems.append(
-                Problem(
-                    where, f"unknown pool {pool!r}; expected one of {', '.join(scenario.pools)}"
-                )
-            )
-            continue
+    for row in reader:
+        where = f"line {reader.line_num}"  # counts blank lines too, unlike enumerate
         try:
-            start = parse_timestamp(row["interval_start"])
-        except ValueError:
-            problems.append(
-                Problem(
-                    where,
-                    f"interval_start must look like '2026-11-11 00:00', "
-                    f"got {row['interval_start']!r}",
+            pool, k, agents = _parse_row(row, scenario, index_of, len(header))
+        except _RowError as exc:
+            problems.append(Problem(where, str(exc)))
+            flawed.add(str(row.get("pool") or "").strip())
+        else:
+            if (pool, k) in seen:
+                problems.append(
+                    Problem(
+                        where,
+                        f"duplicate row for pool {pool!r} at "
+                        f"{starts[k]:{TIMESTAMP_FORMAT}} (first on {seen[pool, k]})",
+                    )
                 )
-            )
-            continue
-        k = index_of.get(start)
-        if k is None:
-            problems.append(
-                Problem(
-                    where,
-                    f"interval_start {row['interval_start']!r} is not the start of an "
-                    f"interval of the horizon",
-                )
-            )
-            continue
-        agents = _whole_number(row["agents"])
-        if agents is None:
-            problems.append(
-                Problem(where, f"agents must be a whole number ≥ 0, got {row['agents']!r}")
-            )
-            continue
-        key = (pool, k)
-        if key in seen:
-            problems.append(
-                Problem(
-                    where,
-                    f"duplicate row for pool {pool!r} at "
-                    f"{start:{TIMESTAMP_FORMAT}} (first on line {seen[key]})",
-                )
-            )
-            continue
-        seen[key] = line
-        named.add(pool)
-        staffing[pool][k] = agents
+            seen.setdefault((pool, k), where)
+            named.add(pool)
+            staffing[pool][k] = agents
         if len(problems) >= _MAX_PROBLEMS:
             break
-    for pool in sorted(named):
+    for pool in sorted(named - flawed):
         absent = sorted(k for k in counted if (pool, k) not in seen)
         if absent:
             first: datetime = starts[absent[0]]
