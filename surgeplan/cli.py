@@ -197,6 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        # Typically an --out directory that cannot be written; already written files are whole.
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             "interrupted: files already written are complete; others were not written",

@@ -765,3 +765,26 @@ def test_random_invalid_scenarios_raise_located_scenario_errors(case, kind, data
         assert located, (path, lines)
     for fragment in fragments:
         assert any(fragment in line for line in located), (fragment, lines)
+
+
+def test_key_given_twice_is_an_error_naming_both_lines(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        "name: x\n"
+        'horizon: {start: "2026-11-11 00:00", end: "2026-11-12 00:00", interval: 15min}\n'
+        "service_level: {answer_within: 20s, target: 0.8}\n"
+        "channels: {phone: {}}\n"
+        "inquiry_types:\n"
+        "  general:\n"
+        "    channel: phone\n"
+        "    arrivals: {rate_per_hour: 300}\n"
+        "    handle_time: {dist: exponential, mean: 240s}\n"
+        "pools:\n"
+        "  agents: {skills: [general], agents: 25}\n"
+        "  agents: {skills: [general], agents: 5}\n"
+    )
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_yaml(path)
+    (line,) = info.value.lines()
+    assert line.startswith("dup.yaml: ")
+    assert "'agents' appears twice" in line and "line 12" in line and "line 11" in line
