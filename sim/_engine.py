@@ -33,6 +33,11 @@ from .streams import stream
 
 __all__ = ["run_replication"]
 
+# Observations are folded into the per-interval tallies at the first interval boundary after
+# this many have accumulated: memory stays bounded, and the NumPy cost of a fold is spread
+# over enough inquiries to be negligible even with thousands of short intervals.
+FLUSH_EVERY = 8192
+
 
 def run_replication(
     model: SimModel,
@@ -213,7 +218,8 @@ def run_replication(
         k = event._value
         now = env.now
         ingest(now)
-        rec.flush()
+        if len(rec.answered_cell) + len(rec.abandoned_cell) >= FLUSH_EVERY:
+            rec.flush()
         for p in range(n_pools):
             wanted = staffing[p][k]
             target[p] = wanted

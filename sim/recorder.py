@@ -1,8 +1,8 @@
 """Per-interval aggregation of what the engine observes, in bounded memory.
 
-The engine appends raw observations to plain lists (cheap inside the event loop); at
-every interval boundary :meth:`Recorder.flush` folds them into per-interval NumPy
-tallies and clears the lists, so memory follows one interval's traffic, not the day's.
+The engine appends raw observations to plain lists (cheap inside the event loop); once a
+few thousand have accumulated, :meth:`Recorder.flush` folds them into per-interval NumPy
+tallies and clears the lists, so memory stays bounded however long the day.
 """
 
 from __future__ import annotations
@@ -91,30 +91,43 @@ class Recorder:
         self.presence: list[list[tuple[float, int]]] = [[(0.0, 0)] for _ in range(n_pools)]
 
     def flush(self) -> None:
-        """Fold the raw lists into the tallies and clear them."""
-        size = self.offered.size
+        """Fold the raw lists into the tallies and clear them.
+
+        Only the range of cells this batch touches is updated, so a flush costs the same
+        whether the horizon has ten intervals or ten thousand.
+        """
         if self.answered_cell:
             cell = np.asarray(self.answered_cell, dtype=np.int64)
             wait = np.asarray(self.answered_wait)
             pool = np.asarray(self.answered_pool, dtype=np.int64)
             start = np.asarray(self.answered_start)
             end = start + np.asarray(self.answered_handle)
-            self.answered += np.bincount(cell, minlength=size)
-            self.within += np.bincount(
-                cell, weights=wait <= self.answer_within, minlength=size
-            ).astype(np.int64)
-            self.waited += np.bincount(cell, weights=wait > 0, minlength=size).astype(np.int64)
-            self.wait_sum += np.bincount(cell, weights=wait, minlength=size)
-            bins = np.searchsorted(WAIT_BIN_EDGES, wait, side="right") - 1
-            self.hist += np.bincount(cell * N_WAIT_BINS + bins, minlength=self.hist.size)
-            interval = cell // self.shape[1]
-            self.pool_answered += np.bincount(
-                interval * self.n_pools + pool, minlength=self.pool_answered.size
+            lo, hi = int(cell.min()), int(cell.max()) + 1
+            local = cell - lo
+            cells = slice(lo, hi)
+            self.answered[cells] += np.bincount(local, minlength=hi - lo)
+            within = (wait <= self.answer_within).astype(float)
+            self.within[cells] += np.bincount(local, weights=within, minlength=hi - lo).astype(
+                np.int64
             )
+            waited = (wait > 0).astype(float)
+            self.waited[cells] += np.bincount(local, weights=waited, minlength=hi - lo).astype(
+                np.int64
+            )
+            self.wait_sum[cells] += np.bincount(local, weights=wait, minlength=hi - lo)
+            bins = np.searchsorted(WAIT_BIN_EDGES, wait, side="right") - 1
+            self.hist[lo * N_WAIT_BINS : hi * N_WAIT_BINS] += np.bincount(
+                local * N_WAIT_BINS + bins, minlength=(hi - lo) * N_WAIT_BINS
+            )
+            interval = cell // self.shape[1]
+            first = int(interval.min()) * self.n_pools
+            slots = interval * self.n_pools + pool - first
+            last = int(slots.max()) + 1
+            self.pool_answered[first : first + last] += np.bincount(slots, minlength=last)
             for p in range(self.n_pools):
                 mine = pool == p
                 if mine.any():
-                    self.busy_before_edge[p] += _time_before(start[mine], end[mine], self.edges)
+                    _add_time_before(self.busy_before_edge[p], start[mine], end[mine], self.edges)
             for values in (
                 self.answered_cell,
                 self.answered_wait,
@@ -125,7 +138,8 @@ class Recorder:
                 values.clear()
         if self.abandoned_cell:
             cell = np.asarray(self.abandoned_cell, dtype=np.int64)
-            self.abandoned += np.bincount(cell, minlength=size)
+            lo, hi = int(cell.min()), int(cell.max()) + 1
+            self.abandoned[lo:hi] += np.bincount(cell - lo, minlength=hi - lo)
             self.abandoned_cell.clear()
 
     def result(self) -> RawCounts:
@@ -149,14 +163,21 @@ class Recorder:
         )
 
 
-def _time_before(start: np.ndarray, end: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Busy time before each edge x: Σ_{s≤x}(x − s) − Σ_{e≤x}(x − e), for segments [s, e)."""
-    total = np.zeros(len(edges))
+def _add_time_before(
+    total: np.ndarray, start: np.ndarray, end: np.ndarray, edges: np.ndarray
+) -> None:
+    """Add to ``total`` the busy time before each edge x of segments [s, e):
+    Σ_{s≤x}(x − s) − Σ_{e≤x}(x − e). Zero before the first start, constant after the last end,
+    so only the edges in between are computed.
+    """
+    lo = int(np.searchsorted(edges, start.min(), side="left"))
+    hi = int(np.searchsorted(edges, end.max(), side="right"))
+    window = edges[lo:hi]
     for points, sign in ((np.sort(start), 1.0), (np.sort(end), -1.0)):
-        count = np.searchsorted(points, edges, side="right")
+        count = np.searchsorted(points, window, side="right")
         prefix = np.concatenate([[0.0], np.cumsum(points)])
-        total += sign * (edges * count - prefix[count])
-    return total
+        total[lo:hi] += sign * (window * count - prefix[count])
+    total[hi:] += float((end - start).sum())
 
 
 def _step_integral(steps: list[tuple[float, int]], edges: np.ndarray) -> np.ndarray:
