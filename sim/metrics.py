@@ -101,7 +101,8 @@ def wait_percentile(hist: np.ndarray, q: float) -> np.ndarray:
         - np.take_along_axis(hist, idx[..., None], -1)[..., 0]
     )
     inside = np.take_along_axis(hist, idx[..., None], -1)[..., 0]
-    lower = WAIT_BIN_EDGES[idx]
+    # Bin 1 starts a hair above zero only to keep exact zeros in bin 0; interpolate from 0.
+    lower = np.where(idx == 1, 0.0, WAIT_BIN_EDGES[idx])
     upper = np.append(WAIT_BIN_EDGES[1:], WAIT_BIN_EDGES[-1])[idx]
     fraction = _divide(goal - before, inside)
     value = lower + np.nan_to_num(fraction) * (upper - lower)
