@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,16 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator:
         if not show:
             return
         if bar is None:
-            bar = tqdm(total=total, desc=description, unit="interval", leave=False)
+            # A terminal that reports a zero size (some ptys) would get an invisible bar.
+            size = shutil.get_terminal_size((80, 24))
+            bar = tqdm(
+                total=total,
+                desc=description,
+                unit="interval",
+                leave=False,
+                ncols=size.columns or 80,
+                nrows=size.lines or 24,
+            )
         bar.update(done - bar.n)
 
     try:
