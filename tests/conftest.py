@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import subprocess
 import sys
 import traceback
@@ -15,6 +16,13 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (the suite uses fixed seeds throughout);
+# HYPOTHESIS_PROFILE=explore searches afresh each time.
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
