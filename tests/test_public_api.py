@@ -1,0 +1,42 @@
+"""Each package's public API is exactly what its ``__all__`` says."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+MODULES = [
+    "sim",
+    "sim.arrivals",
+    "sim.distributions",
+    "sim.durations",
+    "sim.erlang",
+    "sim.errors",
+    "sim.metrics",
+    "sim.model",
+    "sim.recorder",
+    "sim.runner",
+    "sim.scenario",
+    "sim.streams",
+    "surgeplan.cli",
+    "surgeplan.io",
+    "surgeplan.progress",
+    "surgeplan.staffing_file",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_all_names_exist(name):
+    module = importlib.import_module(name)
+    assert module.__all__, f"{name} declares no public names"
+    missing = [item for item in module.__all__ if not hasattr(module, item)]
+    assert not missing, f"{name}.__all__ names what it does not define: {missing}"
+    assert len(set(module.__all__)) == len(module.__all__)
+
+
+def test_sim_exposes_the_documented_entry_points():
+    import sim
+
+    for item in ("Scenario", "ScenarioError", "simulate", "SimulationResult"):
+        assert item in sim.__all__
