@@ -56,7 +56,15 @@ def run_replication(
     patience_rng = [stream(seed, replication, f"patience/{t.name}") for t in types]
 
     scheduled = np.stack([p.agents for p in model.pools], axis=1)
-    rec = Recorder(n_intervals, n_types, n_pools, dt, model.answer_within_seconds, scheduled)
+    rec = Recorder(
+        n_intervals,
+        n_types,
+        n_pools,
+        dt,
+        model.answer_within_seconds,
+        scheduled,
+        waiting_pool=[t.pools[0] for t in types],
+    )
     offered = rec.offered
     ans_cell = rec.answered_cell.append
     ans_wait = rec.answered_wait.append
@@ -64,6 +72,8 @@ def run_replication(
     ans_start = rec.answered_start.append
     ans_handle = rec.answered_handle.append
     ab_cell = rec.abandoned_cell.append
+    ab_arrived = rec.abandoned_arrived.append
+    ab_left = rec.abandoned_left.append
 
     env = simpy.Environment()
     staffing = [p.agents.tolist() for p in model.pools]
@@ -170,6 +180,8 @@ def run_replication(
                     if head[1] <= now:  # patience ran out before an agent was free
                         queue.popleft()
                         ab_cell(head[3])
+                        ab_arrived(head[0])
+                        ab_left(head[1])
                         continue
                     if head[0] < best_arrived:
                         best_arrived = head[0]
@@ -252,10 +264,13 @@ def run_replication(
     idle_total = 0
     ingest(math.inf)
     for queue in queues:
-        for _arrived, deadline, _handle, cell in queue:
+        for arrived, deadline, _handle, cell in queue:
             if deadline < math.inf:
                 ab_cell(cell)
+                ab_arrived(arrived)
+                ab_left(deadline)
             else:
                 rec.still_open[cell] += 1
+                rec.add_waiting_forever(cell, arrived)
     rec.flush()
     return rec.result()

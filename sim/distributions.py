@@ -1,7 +1,8 @@
 """Duration distributions (handle time, patience) as small validated classes.
 
-Each knows its ``mean`` and ``variance`` (seconds, seconds²) and draws blocks of samples
-from an explicit ``numpy.random.Generator`` with ``sample(rng, n)``.
+Each knows its ``mean`` and ``variance`` (seconds, seconds²), draws blocks of samples from an
+explicit ``numpy.random.Generator`` with ``sample(rng, n)``, and gives its survival function
+``sf(x)`` = P(S > x) for durations ``x`` in seconds and its ``quantile(q)`` in seconds.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field, field_validator
+from scipy import stats
 
 from ._types import Duration, Frozen
 
@@ -38,6 +40,14 @@ class Exponential(Frozen):
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.exponential(self.mean, n)
 
+    def sf(self, x: np.ndarray) -> np.ndarray:
+        """P(S > x) for ``x`` in seconds."""
+        return stats.expon.sf(x, scale=self.mean)
+
+    def quantile(self, q: float) -> float:
+        """Smallest duration (seconds) with P(S ≤ x) ≥ ``q``."""
+        return float(stats.expon.ppf(q, scale=self.mean))
+
 
 class Lognormal(Frozen):
     """Lognormal durations given by mean and coefficient of variation (sd / mean)."""
@@ -51,8 +61,23 @@ class Lognormal(Frozen):
         return (self.cv * self.mean) ** 2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        mu, sigma = self._log_params()
+        return rng.lognormal(mu, sigma, n)
+
+    def _log_params(self) -> tuple[float, float]:
+        """Mean and sd of ln S, matching ``mean`` and ``cv``."""
         sigma2 = math.log1p(self.cv**2)
-        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), n)
+        return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
+
+    def sf(self, x: np.ndarray) -> np.ndarray:
+        """P(S > x) for ``x`` in seconds."""
+        mu, sigma = self._log_params()
+        return stats.lognorm.sf(x, sigma, scale=math.exp(mu))
+
+    def quantile(self, q: float) -> float:
+        """Smallest duration (seconds) with P(S ≤ x) ≥ ``q``."""
+        mu, sigma = self._log_params()
+        return float(stats.lognorm.ppf(q, sigma, scale=math.exp(mu)))
 
 
 class Gamma(Frozen):
@@ -68,6 +93,14 @@ class Gamma(Frozen):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.gamma(1.0 / self.cv**2, self.mean * self.cv**2, n)
+
+    def sf(self, x: np.ndarray) -> np.ndarray:
+        """P(S > x) for ``x`` in seconds."""
+        return stats.gamma.sf(x, 1.0 / self.cv**2, scale=self.mean * self.cv**2)
+
+    def quantile(self, q: float) -> float:
+        """Smallest duration (seconds) with P(S ≤ x) ≥ ``q``."""
+        return float(stats.gamma.ppf(q, 1.0 / self.cv**2, scale=self.mean * self.cv**2))
 
 
 class Deterministic(Frozen):
@@ -86,6 +119,14 @@ class Deterministic(Frozen):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.value)
+
+    def sf(self, x: np.ndarray) -> np.ndarray:
+        """P(S > x) for ``x`` in seconds: 1 before ``value``, 0 from it on."""
+        return (np.asarray(x, dtype=float) < self.value).astype(float)
+
+    def quantile(self, q: float) -> float:
+        """Every quantile is ``value`` (seconds)."""
+        return float(self.value)
 
 
 class Empirical(Frozen):
@@ -111,6 +152,19 @@ class Empirical(Frozen):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), n)
+
+    def sf(self, x: np.ndarray) -> np.ndarray:
+        """Share of ``values`` greater than ``x`` (seconds)."""
+        ordered = np.sort(np.asarray(self.values, dtype=float))
+        at_most = np.searchsorted(ordered, np.asarray(x, dtype=float), side="right")
+        return 1.0 - at_most / ordered.size
+
+    def quantile(self, q: float) -> float:
+        """An observed value x (seconds) with P(S ≤ x) ≥ ``q``; never interpolated."""
+        if q >= 1.0 - 1e-12:
+            # Rounding in np.quantile could otherwise land below the largest value.
+            return float(max(self.values))
+        return float(np.quantile(np.asarray(self.values, dtype=float), q, method="higher"))
 
 
 Distribution = Annotated[

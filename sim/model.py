@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -51,6 +51,16 @@ class SimModel:
     @property
     def n_intervals(self) -> int:
         return len(self.interval_starts)
+
+    def with_staffing(self, staffing: Mapping[str, np.ndarray]) -> SimModel:
+        """The same model with agents per interval replaced for the named pools."""
+        pools = tuple(
+            replace(pool, agents=np.asarray(staffing[pool.name], dtype=np.int64))
+            if pool.name in staffing
+            else pool
+            for pool in self.pools
+        )
+        return replace(self, pools=pools)
 
     @classmethod
     def from_scenario(

@@ -27,6 +27,10 @@ WAIT_BIN_EDGES = np.concatenate(
 )
 N_WAIT_BINS = len(WAIT_BIN_EDGES)  # the last bin holds everything beyond the last edge
 
+# The number in system is observed on this grid (seconds): fine enough for a 15-minute
+# interval to hold 15 observations, coarse enough to stay small over weeks.
+SAMPLE_SECONDS = 60.0
+
 
 @dataclass
 class RawCounts:
@@ -48,6 +52,10 @@ class RawCounts:
     busy_seconds: np.ndarray  # [interval, pool]
     available_seconds: np.ndarray  # [interval, pool]
     scheduled_agents: np.ndarray  # [interval, pool]
+    # [sample, pool]: inquiries in system (in service with the pool, or waiting for it) at
+    # each multiple of SAMPLE_SECONDS; a waiting inquiry counts for the pool that answers it,
+    # or, if it abandons, for the first pool its type is routed to.
+    in_system: np.ndarray
 
 
 class Recorder:
@@ -61,6 +69,7 @@ class Recorder:
         interval_seconds: float,
         answer_within_seconds: float,
         scheduled_agents: np.ndarray,
+        waiting_pool: list[int] | None = None,
     ):
         self.shape = (n_intervals, n_types)
         self.n_pools = n_pools
@@ -80,6 +89,10 @@ class Recorder:
         # over flushes, differenced at the end).
         self.busy_before_edge = np.zeros((n_pools, n_intervals + 1))
         self.scheduled_agents = scheduled_agents
+        self.waiting_pool = np.asarray(waiting_pool or [0] * n_types, dtype=np.int64)
+        self.n_samples = int(np.ceil(n_intervals * interval_seconds / SAMPLE_SECONDS))
+        # Per pool: +1 at the first sample after an arrival, −1 at the first after it leaves.
+        self.in_system_steps = np.zeros((n_pools, self.n_samples + 1), dtype=np.int64)
         # Raw observation lists the engine appends to.
         self.answered_cell: list[int] = []
         self.answered_wait: list[float] = []
@@ -87,6 +100,8 @@ class Recorder:
         self.answered_start: list[float] = []
         self.answered_handle: list[float] = []
         self.abandoned_cell: list[int] = []
+        self.abandoned_arrived: list[float] = []
+        self.abandoned_left: list[float] = []
         # Agents present per pool as a step function of time.
         self.presence: list[list[tuple[float, int]]] = [[(0.0, 0)] for _ in range(n_pools)]
 
@@ -128,6 +143,7 @@ class Recorder:
                 mine = pool == p
                 if mine.any():
                     _add_time_before(self.busy_before_edge[p], start[mine], end[mine], self.edges)
+            self._add_in_system(pool, start - wait, end)
             for values in (
                 self.answered_cell,
                 self.answered_wait,
@@ -140,7 +156,26 @@ class Recorder:
             cell = np.asarray(self.abandoned_cell, dtype=np.int64)
             lo, hi = int(cell.min()), int(cell.max()) + 1
             self.abandoned[lo:hi] += np.bincount(cell - lo, minlength=hi - lo)
+            pool = self.waiting_pool[cell % self.shape[1]]
+            self._add_in_system(
+                pool, np.asarray(self.abandoned_arrived), np.asarray(self.abandoned_left)
+            )
             self.abandoned_cell.clear()
+            self.abandoned_arrived.clear()
+            self.abandoned_left.clear()
+
+    def _add_in_system(self, pool: np.ndarray, arrived: np.ndarray, left: np.ndarray) -> None:
+        first = np.minimum(np.ceil(arrived / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
+        last = np.minimum(np.ceil(left / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
+        size = self.n_pools * (self.n_samples + 1)
+        row = pool * (self.n_samples + 1)
+        steps = np.bincount(row + first, minlength=size) - np.bincount(row + last, minlength=size)
+        self.in_system_steps += steps.reshape(self.n_pools, self.n_samples + 1)
+
+    def add_waiting_forever(self, cell: int, arrived: float) -> None:
+        """An inquiry nobody will answer stays in the system to the end of the horizon."""
+        pool = self.waiting_pool[cell % self.shape[1]]
+        self._add_in_system(np.array([pool]), np.array([arrived]), np.array([np.inf]))
 
     def result(self) -> RawCounts:
         """The tallies as :class:`RawCounts` (call after the last :meth:`flush`)."""
@@ -160,6 +195,7 @@ class Recorder:
             busy_seconds=busy,
             available_seconds=available,
             scheduled_agents=self.scheduled_agents,
+            in_system=np.cumsum(self.in_system_steps, axis=1)[:, : self.n_samples].T,
         )
 
 

@@ -152,10 +152,16 @@ class InquiryType(Frozen):
 
 
 class Pool(Frozen):
-    """A group of agents sharing skills (the inquiry types they answer) and a staffing level."""
+    """A group of agents sharing skills (the inquiry types they answer) and a staffing level.
+
+    ``shrinkage`` (breaks, training, meetings) and ``absenteeism`` are the shares of paid
+    heads not available to take inquiries; staffing requirements gross agents up by them.
+    """
 
     skills: Annotated[tuple[str, ...], Field(min_length=1)]
     agents: AgentCount
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    absenteeism: Annotated[float, Field(ge=0, lt=1)] = 0.0
 
 
 class Scenario(Frozen):

@@ -311,3 +311,26 @@ def test_light_traffic_waits_are_zero_and_percentiles_ordered():
     table = result.intervals.dropna(subset=["service_level"])
     assert (table["wait_p50_seconds"] <= table["wait_p90_seconds"]).all()
     assert math.isclose(result.summary["service_level"], 1.0)
+
+
+def test_number_in_system_matches_erlang_a():
+    """By PASTA, P(L ≥ N) is the delay probability; E[L] follows from Little's law."""
+    agents, patience = 20, 180.0
+    rate = agents * 0.95 * 3600 / AHT
+    result = simulate(
+        stationary(agents, rate, patience, hours=40, interval="1h"), seed=2, replications=8
+    )
+    exact = erlang_a(agents, rate, AHT, patience, 20)
+    warm = 60  # samples are one minute apart; drop the warm-up hour
+    per_rep = np.array([run.in_system[warm:, 0] for run in result.runs], dtype=float)
+    reps = len(per_rep)
+    t = stats.t.ppf(0.9995, reps - 1)
+
+    def check(values, expected):
+        mean, half = values.mean(), t * values.std(ddof=1) / math.sqrt(reps)
+        assert abs(mean - expected) <= half, (mean, half, expected)
+
+    check((per_rep >= agents).mean(axis=1), exact.p_wait)
+    lam = rate / 3600
+    little = lam * ((1 - exact.p_abandon) * AHT + exact.mean_wait_seconds)
+    check(per_rep.mean(axis=1), little)

@@ -1,0 +1,203 @@
+"""Staffing requirements: how many agents each pool needs in each interval.
+
+Three methods, one module each:
+
+* ``erlang`` — SIPP: per interval, Erlang A (Erlang C where nobody abandons) on the
+  interval's stationary offered load λ·E[S] (:mod:`.targets`).
+* ``lagged`` — the same per-interval Erlang step on the time-varying offered load m(t) of
+  the infinite-server queue, which lags the arrival rate (:mod:`.lagged`).
+* ``isa`` — the iterative staffing algorithm, staffing from the simulator itself
+  (:mod:`.isa`).
+
+``agents`` are agents available to take inquiries; ``agents_rostered`` grosses them up by the
+pool's shrinkage and absenteeism: ⌈agents / ((1 − shrinkage)(1 − absenteeism))⌉.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim import Problem, Scenario, ScenarioError
+from sim.model import SimModel
+
+from .isa import IsaResult, iterate_staffing
+from .lagged import infinite_server_load_mixture
+from .loads import PoolTraffic, pool_traffic
+from .targets import Targets, agents_for, delay_probability_target
+
+__all__ = [
+    "METHODS",
+    "REQUIREMENT_COLUMNS",
+    "StaffingResult",
+    "Targets",
+    "staff",
+]
+
+METHODS = ("erlang", "lagged", "isa")
+REQUIREMENT_COLUMNS = [
+    "interval_start",
+    "pool",
+    "method",
+    "agents",
+    "agents_rostered",
+    "offered_load",
+    "predicted_service_level",
+]
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """A requirements table (columns :data:`REQUIREMENT_COLUMNS`) and how it was found."""
+
+    method: str
+    table: pd.DataFrame
+    arrival_rate_per_hour: np.ndarray  # whole system, per interval of the horizon
+    iterations: pd.DataFrame | None = None  # ISA only
+    converged: bool | None = None  # ISA only
+
+    def agents(self) -> dict[str, np.ndarray]:
+        """Agents per interval of the horizon for each pool (what ``simulate`` takes)."""
+        return {
+            pool: group["agents"].to_numpy()
+            for pool, group in self.table.groupby("pool", sort=False)
+        }
+
+
+def _erlang_staffing(
+    load: np.ndarray, traffic: PoolTraffic, targets: Targets
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-interval Erlang staffing for a pool given its load (Erlangs) per interval."""
+    agents = np.zeros(len(load), dtype=np.int64)
+    level = np.full(len(load), np.nan)
+    for k, erlangs in enumerate(load):
+        aht = traffic.aht_seconds[k]
+        if not erlangs > 0 or not math.isfinite(aht):
+            continue
+        # The load may lag the arrival rate: express it as an equivalent arrival rate.
+        rate_per_hour = erlangs / aht * 3600.0
+        agents[k], result = agents_for(rate_per_hour, aht, traffic.patience_seconds[k], targets)
+        level[k] = result.service_level
+    return agents, level
+
+
+def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:
+    if not traffic.types:
+        return np.zeros(model.n_intervals)
+    return infinite_server_load_mixture(
+        [model.types[j].rate_per_second for j in traffic.types],
+        [model.types[j].handle_time for j in traffic.types],
+        model.interval_seconds,
+    )
+
+
+def _simulated_service_level(model: SimModel, isa: IsaResult, traffic: list[PoolTraffic]):
+    runs = isa.final.runs
+    within = np.sum([run.answered_within for run in runs], axis=0)  # [interval, type]
+    closed = np.sum([run.answered + run.abandoned for run in runs], axis=0)
+    levels = []
+    for pool in traffic:
+        types = list(pool.types)
+        num = within[:, types].sum(axis=1)
+        den = closed[:, types].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            levels.append(np.where(den > 0, num / np.maximum(den, 1), np.nan))
+    return levels
+
+
+def _check_targets(targets: Targets) -> None:
+    if targets.service_level >= 1.0:
+        raise ScenarioError(
+            Problem(
+                "service_level.target",
+                "must be below 1 for staffing (no finite staff answers every inquiry in time)",
+            )
+        )
+
+
+def staff(
+    scenario: Scenario,
+    method: str = "erlang",
+    *,
+    targets: Targets | None = None,
+    seed: int = 0,
+    replications: int = 16,
+    workers: int = 1,
+    max_iterations: int = 20,
+    on_iteration: Callable[[int, int], None] | None = None,
+) -> StaffingResult:
+    """Staffing requirements of ``scenario`` by ``method`` (one of :data:`METHODS`)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    targets = targets or Targets(
+        scenario.service_level.answer_within, scenario.service_level.target
+    )
+    _check_targets(targets)
+    model = SimModel.from_scenario(scenario)
+    traffic = pool_traffic(model)
+
+    if method == "erlang":
+        loads = [pool.offered_load for pool in traffic]
+    else:
+        loads = [_lagged_load(model, pool) for pool in traffic]
+    agents, levels = [], []
+    for pool, load in zip(traffic, loads, strict=True):
+        a, level = _erlang_staffing(load, pool, targets)
+        agents.append(a)
+        levels.append(level)
+
+    iterations = converged = None
+    if method == "isa":
+        alpha = np.ones((model.n_intervals, len(traffic)))
+        for p, pool in enumerate(traffic):
+            for k in range(model.n_intervals):
+                if loads[p][k] > 0 and math.isfinite(pool.aht_seconds[k]):
+                    rate_per_hour = loads[p][k] / pool.aht_seconds[k] * 3600.0
+                    alpha[k, p] = delay_probability_target(
+                        rate_per_hour, pool.aht_seconds[k], pool.patience_seconds[k], targets
+                    )
+        isa = iterate_staffing(
+            model,
+            np.stack(agents, axis=1),
+            alpha,
+            seed=seed,
+            replications=replications,
+            workers=workers,
+            max_iterations=max_iterations,
+            on_iteration=on_iteration,
+        )
+        agents = [isa.agents[:, p] for p in range(len(traffic))]
+        levels = _simulated_service_level(model, isa, traffic)
+        iterations, converged = isa.iterations, isa.converged
+
+    starts = [t.strftime("%Y-%m-%d %H:%M") for t in model.interval_starts]
+    frames = []
+    for p, pool in enumerate(traffic):
+        spec = scenario.pools[pool.pool]
+        gross = (1 - spec.shrinkage) * (1 - spec.absenteeism)
+        rostered = np.ceil(agents[p] / gross - 1e-9).astype(np.int64)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "interval_start": starts,
+                    "pool": pool.pool,
+                    "method": method,
+                    "agents": agents[p].astype(np.int64),
+                    "agents_rostered": rostered,
+                    "offered_load": loads[p],
+                    "predicted_service_level": levels[p],
+                }
+            )
+        )
+    rate = sum(pool.rate_per_second for pool in traffic) * 3600.0
+    return StaffingResult(
+        method=method,
+        table=pd.concat(frames, ignore_index=True)[REQUIREMENT_COLUMNS],
+        arrival_rate_per_hour=np.asarray(rate),
+        iterations=iterations,
+        converged=converged,
+    )
