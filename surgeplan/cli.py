@@ -12,9 +12,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from optimize.staffing import METHODS, Targets, staff
 from sim import Problem, Scenario, ScenarioError, simulate
+from sim.durations import parse_duration
 
 from .io import write_csv, write_json
+from .plots import requirements_figure, save_figure
 from .progress import progress_bar
 from .staffing_file import read_staffing_csv
 
@@ -58,6 +63,33 @@ def _seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text!r}")
     return value
+
+
+def _duration(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
+    return value
+
+
+def _methods(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in METHODS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"must be methods from {', '.join(METHODS)} separated by commas, got {text!r}"
+        )
+    return names
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +147,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV with columns interval_start, pool, agents overriding the scenario's agents",
     )
     add_verbosity(sim_cmd)
+
+    staff_cmd = commands.add_parser(
+        "staff",
+        help="compute agents needed per pool and interval",
+        description=(
+            "Compute the agents each pool needs in each interval to meet the service targets; "
+            "write requirements.csv and requirements.png into --out."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python run_sim.py staff scenarios/double11.yaml --method isa --out out/\n"
+            "  python run_sim.py staff scenarios/double11.yaml --method lagged --out out/ "
+            "--compare erlang,isa\n"
+            "  python run_sim.py simulate scenarios/double11.yaml --out check/ "
+            "--staffing out/requirements.csv\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    staff_cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    staff_cmd.add_argument("--out", type=Path, required=True, help="output directory")
+    staff_cmd.add_argument(
+        "--method", choices=METHODS, default="isa", help="staffing method (default isa)"
+    )
+    staff_cmd.add_argument(
+        "--compare",
+        type=_methods,
+        default=(),
+        help="other methods to compute alongside, comma-separated (e.g. erlang,lagged)",
+    )
+    staff_cmd.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    staff_cmd.add_argument(
+        "--replications",
+        type=_positive_int,
+        default=16,
+        help="replications per ISA iteration (default 16)",
+    )
+    staff_cmd.add_argument(
+        "--workers", type=_positive_int, default=1, help="parallel processes (default 1)"
+    )
+    staff_cmd.add_argument(
+        "--max-iterations", type=_positive_int, default=20, help="ISA iteration cap (default 20)"
+    )
+    staff_cmd.add_argument("--max-asa", type=_duration, help="cap on ASA, e.g. 30s")
+    staff_cmd.add_argument(
+        "--max-abandon", type=_fraction, help="cap on the abandonment rate, e.g. 0.05"
+    )
+    staff_cmd.add_argument("--max-occupancy", type=_fraction, help="cap on occupancy, e.g. 0.9")
+    add_verbosity(staff_cmd)
     return parser
 
 
@@ -185,7 +265,75 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate}
+def _cmd_staff(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_yaml(args.scenario)
+    if args.out.exists() and not args.out.is_dir():
+        raise ScenarioError(Problem("--out", f"{args.out} exists and is not a directory"))
+    targets = Targets(
+        answer_within_seconds=scenario.service_level.answer_within,
+        service_level=scenario.service_level.target,
+        max_asa_seconds=args.max_asa,
+        max_abandon_rate=args.max_abandon,
+        max_occupancy=args.max_occupancy,
+    )
+    methods = [args.method, *(m for m in args.compare if m != args.method)]
+    results = []
+    started = time.perf_counter()
+    for method in methods:
+        with progress_bar(f"staffing ({method})", enabled=not args.quiet) as progress:
+            results.append(
+                staff(
+                    scenario,
+                    method,
+                    targets=targets,
+                    seed=args.seed,
+                    replications=args.replications,
+                    workers=args.workers,
+                    max_iterations=args.max_iterations,
+                    on_iteration=progress,
+                )
+            )
+    elapsed = time.perf_counter() - started
+    out = args.out
+    main_result = results[0]
+    written = [write_csv(out / "requirements.csv", main_result.table)]
+    if len(results) > 1:
+        every = pd.concat([r.table for r in results], ignore_index=True)
+        written.append(write_csv(out / "requirements_compare.csv", every))
+    if main_result.iterations is not None:
+        written.append(write_csv(out / "isa_iterations.csv", main_result.iterations))
+    figure = requirements_figure(results, f"{scenario.name}: staffing requirements")
+    written.append(save_figure(figure, out / "requirements.png"))
+
+    counted = set(scenario.counted_interval_starts())
+    hours = scenario.horizon.interval / 3600
+    lines = [f"{scenario.name}: staffing by {', '.join(methods)} in {elapsed:.1f} s"]
+    for result in results:
+        table = result.table
+        in_count = pd.to_datetime(table["interval_start"]).isin(counted)
+        agent_hours = table.loc[in_count, "agents"].sum() * hours
+        rostered = table.loc[in_count, "agents_rostered"].sum() * hours
+        peak = table.groupby("interval_start")["agents"].sum().max()
+        line = (
+            f"  {result.method}: {agent_hours:,.0f} agent-hours available, "
+            f"{rostered:,.0f} rostered, peak {peak} agents"
+        )
+        if result.iterations is not None:
+            state = "converged" if result.converged else "did not converge"
+            line += f"; {state} after {len(result.iterations)} iteration(s)"
+        lines.append(line)
+    _say(args, "\n".join(lines))
+    if main_result.converged is False and not args.quiet:
+        print(
+            "  warning: ISA stopped at --max-iterations; staffing is the last iterate",
+            file=sys.stderr,
+        )
+    for path in written:
+        _say(args, f"  wrote {path}")
+    return 0
+
+
+COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "staff": _cmd_staff}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

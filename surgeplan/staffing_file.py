@@ -2,8 +2,9 @@
 
 The file overrides the scenario's agents for each pool it names. For such a pool it must
 give every counted interval once; rows for warm-up intervals are optional (missing ones
-keep the scenario's value). Extra columns (e.g. ``method`` or ``agents_rostered`` in a
-requirements file) are ignored. Every problem names the line.
+keep the scenario's value). Extra columns (e.g. ``agents_rostered`` in a requirements file)
+are ignored; a ``method`` column, if present, must hold one method. Every problem names the
+line.
 """
 
 from __future__ import annotations
@@ -97,8 +98,22 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, np.ndar
     named: set[str] = set()
     flawed: set[str] = set()  # pools with a bad row: their gaps follow from it
     problems: list[Problem] = []
+    first_method: str | None = None
     for row in reader:
         where = f"line {reader.line_num}"  # counts blank lines too, unlike enumerate
+        method = str(row.get("method") or "").strip()
+        if first_method is None:
+            first_method = method
+        elif method != first_method:
+            # A comparison file holds one staffing per method; which one to use is ambiguous.
+            problems.append(
+                Problem(
+                    where,
+                    f"method {method!r} differs from {first_method!r} above; a staffing file "
+                    "holds one method (use requirements.csv, not requirements_compare.csv)",
+                )
+            )
+            break
         try:
             pool, k, agents = _parse_row(row, scenario, index_of, len(header))
         except _RowError as exc:
