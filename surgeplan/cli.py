@@ -102,6 +102,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
+    def add_run_options(sub: argparse.ArgumentParser, replications: int, what: str) -> None:
+        sub.add_argument("scenario", type=Path, help="scenario YAML file")
+        sub.add_argument("--out", type=Path, required=True, help="output directory")
+        sub.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+        sub.add_argument(
+            "--replications",
+            type=_positive_int,
+            default=replications,
+            help=f"{what} (default {replications})",
+        )
+        sub.add_argument(
+            "--workers", type=_positive_int, default=1, help="parallel processes (default 1)"
+        )
+
     def add_verbosity(sub: argparse.ArgumentParser) -> None:
         group = sub.add_mutually_exclusive_group()
         group.add_argument("-q", "--quiet", action="store_true", help="print only errors")
@@ -132,15 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sim_cmd.add_argument("scenario", type=Path, help="scenario YAML file")
-    sim_cmd.add_argument("--out", type=Path, required=True, help="output directory")
-    sim_cmd.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    sim_cmd.add_argument(
-        "--replications", type=_positive_int, default=1, help="independent days (default 1)"
-    )
-    sim_cmd.add_argument(
-        "--workers", type=_positive_int, default=1, help="parallel processes (default 1)"
-    )
+    add_run_options(sim_cmd, replications=1, what="independent days")
     sim_cmd.add_argument(
         "--staffing",
         type=Path,
@@ -165,8 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    staff_cmd.add_argument("scenario", type=Path, help="scenario YAML file")
-    staff_cmd.add_argument("--out", type=Path, required=True, help="output directory")
+    add_run_options(staff_cmd, replications=16, what="replications per ISA iteration")
     staff_cmd.add_argument(
         "--method", choices=METHODS, default="isa", help="staffing method (default isa)"
     )
@@ -175,16 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=_methods,
         default=(),
         help="other methods to compute alongside, comma-separated (e.g. erlang,lagged)",
-    )
-    staff_cmd.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    staff_cmd.add_argument(
-        "--replications",
-        type=_positive_int,
-        default=16,
-        help="replications per ISA iteration (default 16)",
-    )
-    staff_cmd.add_argument(
-        "--workers", type=_positive_int, default=1, help="parallel processes (default 1)"
     )
     staff_cmd.add_argument(
         "--max-iterations", type=_positive_int, default=20, help="ISA iteration cap (default 20)"
@@ -209,6 +204,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(Problem("--out", f"{out} exists and is not a directory"))
+
+
 def _format_metric(value: object, fmt: str) -> str:
     if isinstance(value, dict):
         value = value.get("mean")
@@ -218,8 +218,7 @@ def _format_metric(value: object, fmt: str) -> str:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     scenario = Scenario.from_yaml(args.scenario)
     staffing = read_staffing_csv(args.staffing, scenario) if args.staffing else None
-    if args.out.exists() and not args.out.is_dir():
-        raise ScenarioError(Problem("--out", f"{args.out} exists and is not a directory"))
+    _check_out(args.out)
     started = time.perf_counter()
     with progress_bar("simulating", enabled=not args.quiet) as progress:
         result = simulate(
@@ -267,8 +266,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 def _cmd_staff(args: argparse.Namespace) -> int:
     scenario = Scenario.from_yaml(args.scenario)
-    if args.out.exists() and not args.out.is_dir():
-        raise ScenarioError(Problem("--out", f"{args.out} exists and is not a directory"))
+    _check_out(args.out)
     targets = Targets(
         answer_within_seconds=scenario.service_level.answer_within,
         service_level=scenario.service_level.target,

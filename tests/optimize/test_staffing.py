@@ -238,3 +238,48 @@ def test_target_of_one_cannot_be_staffed():
     with pytest.raises(Exception, match="below 1"):
         staff(Scenario.from_dict(data), "erlang")
     assert math.isfinite(AHT)
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--compare", "erlang,magic"], "--compare"),
+        (["--max-abandon", "1.5"], "--max-abandon"),
+        (["--max-asa", "5x"], "unknown duration unit"),
+    ],
+)
+def test_staff_rejects_bad_options_without_writing(tmp_path, extra, needle):
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "run_sim.py",
+            "staff",
+            "scenarios/weekday.yaml",
+            "--out",
+            str(out),
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert needle in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_staff_on_a_broken_scenario_names_the_field(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    text = (ROOT / "scenarios" / "weekday.yaml").read_text()
+    broken.write_text(text.replace("target: 0.8", "target: -0.8"))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "run_sim.py", "staff", str(broken), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "broken.yaml: service_level.target: must be > 0" in done.stderr
+    assert not out.exists()
