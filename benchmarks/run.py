@@ -445,6 +445,26 @@ def _day_table(case: Case, stats: dict) -> list[str]:
     return lines
 
 
+def _stat_cell(s, what: str) -> str:
+    """One table cell of a measured statistic: µs/inquiry, offered count or abandoned %."""
+    if s is None:
+        return "—"
+    if not s.ok:
+        return "failed"
+    if what == "us":
+        return f"{s.us_per_inquiry:,.1f}"
+    if what == "n":
+        return f"{s.offered:,}"
+    return f"{s.abandoned_pct:.2f} %"
+
+
+def _speed_ratio(surgeplan, textbook) -> str:
+    """Textbook cost over surgeplan cost per inquiry, or a dash where either is missing."""
+    if surgeplan is None or textbook is None or not (surgeplan.ok and textbook.ok):
+        return "—"
+    return f"{textbook.us_per_inquiry / surgeplan.us_per_inquiry:.1f}×"
+
+
 def _scaling_table(cases: list[Case], stats: dict) -> list[str]:
     lines = [
         "| agents | offered load | horizon (sp, tb) | surgeplan µs/inquiry | "
@@ -456,23 +476,12 @@ def _scaling_table(cases: list[Case], stats: dict) -> list[str]:
         st = stats[case.key]
 
         def cell(eng, what, st=st, case=case):
-            s = st.get(eng)
-            if eng in case.skipped or s is None:
+            if eng in case.skipped or st.get(eng) is None:
                 return "skipped" if what == "us" else "—"
-            if not s.ok:
-                return "failed"
-            if what == "us":
-                return f"{s.us_per_inquiry:,.1f}"
-            if what == "n":
-                return f"{s.offered:,}"
-            return f"{s.abandoned_pct:.2f} %"
+            return _stat_cell(st[eng], what)
 
         sp, tb = st.get("surgeplan"), st.get("textbook")
-        ratio = (
-            f"{tb.us_per_inquiry / sp.us_per_inquiry:.1f}×"
-            if sp is not None and tb is not None and sp.ok and tb.ok
-            else "—"
-        )
+        ratio = _speed_ratio(sp, tb)
         _, _, agree = agreement(st)
         lines.append(
             f"| {case.agents:,} | {case.load_erlang:,.1f} Erl | {_horizon_txt(case)} | "
@@ -509,22 +518,8 @@ def _horizon_table(cases: list[Case], stats: dict) -> list[str]:
         sp, tb = st.get("surgeplan"), st.get("textbook")
         h = case.horizons_h.get("surgeplan", case.horizons_h.get("textbook"))
 
-        def f(s, what):
-            if s is None:
-                return "—"
-            if not s.ok:
-                return "failed"
-            return {
-                "us": f"{s.us_per_inquiry:,.1f}",
-                "n": f"{s.offered:,}",
-                "a": f"{s.abandoned_pct:.2f} %",
-            }[what]
-
-        ratio = (
-            f"{tb.us_per_inquiry / sp.us_per_inquiry:.1f}×"
-            if sp is not None and tb is not None and sp.ok and tb.ok
-            else "—"
-        )
+        f = _stat_cell
+        ratio = _speed_ratio(sp, tb)
         _, _, agree = agreement(st)
         lines.append(
             f"| {h / 24:g} d | {round(h * 3600 / INTERVAL_S):,} | {f(sp, 'n')} / {f(tb, 'n')} | "

@@ -106,10 +106,10 @@ def simulate(
         if progress is not None:
             progress(done, total)
 
-    jobs = [(model, seed, r) for r in range(replications)]
     if workers == 1 or replications == 1:
-        runs = [run_replication(model, seed, r, on_interval=tick) for r, _ in enumerate(jobs)]
+        runs = [run_replication(model, seed, r, on_interval=tick) for r in range(replications)]
     else:
+        jobs = [(model, seed, r) for r in range(replications)]
         runs = []
         with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
             for result in pool.map(_run_one, jobs):
