@@ -99,6 +99,11 @@ def main() -> int:
     save_figure(figure, DOCS / "staffing_sinusoid_service_level.png")
 
     isa = results["isa"]
+    state = (
+        "converged: no interval changed by more than one agent"
+        if isa.converged
+        else "not converged"
+    )
     text = f"""# Staffing methods on a two-day sinusoid
 
 `scenarios/sinusoid_2day.yaml`: 3000 ± 1500 inquiries/h with a 12-hour period, AHT 6 min
@@ -106,8 +111,7 @@ def main() -> int:
 Each method's staffing is judged by simulating it with {JUDGE_REPLICATIONS} replications
 (seed {JUDGE_SEED}, not the seed ISA iterated with). ISA used {args.isa_replications}
 replications per iteration and {args.workers} worker process(es); it stopped after
-{len(isa.iterations)} iteration(s) ({"converged: no interval changed by more than one agent"
-if isa.converged else "not converged"}).
+{len(isa.iterations)} iteration(s) ({state}).
 
 Reproduce: `python benchmarks/staffing_sinusoid.py --isa-replications {args.isa_replications}
 --workers {args.workers}` (Python {platform.python_version()}, {platform.machine()}).
