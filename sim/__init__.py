@@ -1,5 +1,6 @@
 """surgeplan's simulator: scenario model, arrival sampling, SimPy engine, metrics, Erlang."""
 
+from .busyness import Busyness
 from .distributions import Deterministic, Distribution, Empirical, Exponential, Gamma, Lognormal
 from .errors import Problem, ScenarioError
 from .model import SimModel
@@ -7,6 +8,7 @@ from .runner import SimulationResult, simulate
 from .scenario import Scenario
 
 __all__ = [
+    "Busyness",
     "Deterministic",
     "Distribution",
     "Empirical",

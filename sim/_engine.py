@@ -27,6 +27,7 @@ import simpy
 from simpy.events import Timeout
 
 from .arrivals import poisson_arrivals
+from .busyness import day_factor
 from .model import SimModel
 from .recorder import RawCounts, Recorder
 from .streams import stream
@@ -51,6 +52,10 @@ def run_replication(
     n_pools = len(model.pools)
     dt = model.interval_seconds
     types = model.types
+    # One factor for the whole day and every type: a busy day is busy for all of them.
+    # Without busyness the factor is exactly 1.0, and x * 1.0 == x: the rates are unchanged.
+    busyness = day_factor(model.busyness, seed, replication)
+    rates = [t.rate_per_second * busyness for t in types]
     arrival_rng = [stream(seed, replication, f"arrivals/{t.name}") for t in types]
     handle_rng = [stream(seed, replication, f"handle_time/{t.name}") for t in types]
     patience_rng = [stream(seed, replication, f"patience/{t.name}") for t in types]
@@ -105,7 +110,7 @@ def run_replication(
             next_block += 1
             times, kinds, handles, deadlines = [], [], [], []
             for j, kind in enumerate(types):
-                arrivals = poisson_arrivals(arrival_rng[j], kind.rate_per_second[k], k * dt, dt)
+                arrivals = poisson_arrivals(arrival_rng[j], rates[j][k], k * dt, dt)
                 n = len(arrivals)
                 if n == 0:
                     continue
@@ -123,6 +128,7 @@ def run_replication(
             j_arr = np.concatenate(kinds)
             h = np.concatenate(handles)
             d = np.concatenate(deadlines)
+            rec.add_arrivals(j_arr, t, h)
             if len(times) > 1:
                 order = np.argsort(t, kind="stable")
                 t, j_arr, h, d = t[order], j_arr[order], h[order], d[order]

@@ -28,6 +28,7 @@ from .recorder import N_WAIT_BINS, WAIT_BIN_EDGES, RawCounts
 
 __all__ = [
     "INTERVAL_COLUMNS",
+    "day_service_levels",
     "interval_table",
     "pool_table",
     "ratio_ci",
@@ -69,8 +70,10 @@ def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def ratio_ci(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pooled ratio Σnum/Σden over axis 0 (replications) and its 95 % interval.
+def ratio_ci(
+    num: np.ndarray, den: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pooled ratio Σnum/Σden over axis 0 (replications) and its ``level`` interval.
 
     Uses the ratio estimator's variance Σ(numᵢ − r·denᵢ)² / (R(R−1)·mean(den)²) with a
     Student-t quantile on R − 1 degrees of freedom; NaN where R < 2 or Σden = 0.
@@ -85,7 +88,7 @@ def ratio_ci(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     residual = num - np.nan_to_num(ratio) * den
     mean_den = den.mean(axis=0)
     variance = _divide((residual**2).sum(axis=0), reps * (reps - 1) * mean_den**2)
-    half = stats.t.ppf(0.975, reps - 1) * np.sqrt(variance)
+    half = stats.t.ppf(0.5 + level / 2.0, reps - 1) * np.sqrt(variance)
     return ratio, ratio - half, ratio + half
 
 
@@ -246,6 +249,11 @@ def _per_replication(model: SimModel, run: RawCounts) -> dict[str, float]:
     available = _counted(model, run.available_seconds[None]).sum()
     columns["occupancy"] = _divide(busy, available)
     return {name: float(np.asarray(columns[name]).reshape(-1)[0]) for name in SUMMARY_METRICS}
+
+
+def day_service_levels(model: SimModel, runs: Sequence[RawCounts]) -> np.ndarray:
+    """Each replication's service level over its counted intervals (NaN with no inquiries)."""
+    return np.array([_per_replication(model, run)["service_level"] for run in runs])
 
 
 def summary(model: SimModel, runs: Sequence[RawCounts]) -> dict[str, object]:

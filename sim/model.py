@@ -8,6 +8,7 @@ from datetime import datetime
 
 import numpy as np
 
+from .busyness import Busyness
 from .distributions import Distribution
 from .scenario import Scenario
 
@@ -47,10 +48,21 @@ class SimModel:
     types: tuple[TypeSpec, ...]
     pools: tuple[PoolSpec, ...]
     name: str = ""
+    busyness: Busyness | None = None  # None: every replication is the forecast day
 
     @property
     def n_intervals(self) -> int:
         return len(self.interval_starts)
+
+    def at_busyness(self, factor: float) -> SimModel:
+        """The day at busyness ``factor``: every rate multiplied by it, nothing left random.
+
+        ``at_busyness(1.0)`` is the forecast (mean) day.
+        """
+        types = tuple(
+            replace(kind, rate_per_second=kind.rate_per_second * factor) for kind in self.types
+        )
+        return replace(self, types=types, busyness=None)
 
     def with_staffing(self, staffing: Mapping[str, np.ndarray]) -> SimModel:
         """The same model with agents per interval replaced for the named pools."""
@@ -101,4 +113,5 @@ class SimModel:
             types=tuple(types),
             pools=pools,
             name=scenario.name,
+            busyness=scenario.busyness,
         )

@@ -56,6 +56,10 @@ class RawCounts:
     # each multiple of SAMPLE_SECONDS; a waiting inquiry counts for the pool that answers it,
     # or, if it abandons, for the first pool its type is routed to.
     in_system: np.ndarray
+    # [sample, pool]: the same arrivals in an infinite-server system (every inquiry in
+    # service from arrival for its full handle time), counted for the first pool its type
+    # is routed to. Poisson with a known mean, it is a control variate for ``in_system``.
+    unlimited_in_system: np.ndarray
 
 
 class Recorder:
@@ -93,6 +97,7 @@ class Recorder:
         self.n_samples = int(np.ceil(n_intervals * interval_seconds / SAMPLE_SECONDS))
         # Per pool: +1 at the first sample after an arrival, −1 at the first after it leaves.
         self.in_system_steps = np.zeros((n_pools, self.n_samples + 1), dtype=np.int64)
+        self.unlimited_steps = np.zeros((n_pools, self.n_samples + 1), dtype=np.int64)
         # Raw observation lists the engine appends to.
         self.answered_cell: list[int] = []
         self.answered_wait: list[float] = []
@@ -164,13 +169,22 @@ class Recorder:
             self.abandoned_arrived.clear()
             self.abandoned_left.clear()
 
+    def add_arrivals(self, kinds: np.ndarray, arrived: np.ndarray, handle: np.ndarray) -> None:
+        """Count a block of arrivals in the infinite-server system."""
+        self._add_steps(self.unlimited_steps, self.waiting_pool[kinds], arrived, arrived + handle)
+
     def _add_in_system(self, pool: np.ndarray, arrived: np.ndarray, left: np.ndarray) -> None:
+        self._add_steps(self.in_system_steps, pool, arrived, left)
+
+    def _add_steps(
+        self, steps_by_pool: np.ndarray, pool: np.ndarray, arrived: np.ndarray, left: np.ndarray
+    ) -> None:
         first = np.minimum(np.ceil(arrived / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
         last = np.minimum(np.ceil(left / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
         size = self.n_pools * (self.n_samples + 1)
         row = pool * (self.n_samples + 1)
         steps = np.bincount(row + first, minlength=size) - np.bincount(row + last, minlength=size)
-        self.in_system_steps += steps.reshape(self.n_pools, self.n_samples + 1)
+        steps_by_pool += steps.reshape(self.n_pools, self.n_samples + 1)
 
     def add_waiting_forever(self, cell: int, arrived: float) -> None:
         """An inquiry nobody will answer stays in the system to the end of the horizon."""
@@ -196,6 +210,7 @@ class Recorder:
             available_seconds=available,
             scheduled_agents=self.scheduled_agents,
             in_system=np.cumsum(self.in_system_steps, axis=1)[:, : self.n_samples].T,
+            unlimited_in_system=np.cumsum(self.unlimited_steps, axis=1)[:, : self.n_samples].T,
         )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import metrics
 from ._engine import run_replication
+from .busyness import day_factor
 from .model import SimModel
 from .recorder import RawCounts
 from .scenario import Scenario
@@ -65,9 +66,35 @@ class SimulationResult:
             "intervals": len(table),
             "answer_within_seconds": self.model.answer_within_seconds,
             "service_level_target": target,
+            **_busyness_entry(self.model, self.seed, self.runs),
             "intervals_meeting_target": meeting,
             **metrics.summary(self.model, self.runs),
         }
+
+
+def _busyness_entry(model: SimModel, seed: int, runs: tuple[RawCounts, ...]) -> dict[str, object]:
+    """The ``busyness`` entry: the law, each day's factor, the share of days meeting the target.
+
+    A day meets the target when its service level over the counted intervals does. Empty
+    without busyness, so such a summary keeps exactly the keys it always had.
+    """
+    if model.busyness is None:
+        return {}
+    levels = metrics.day_service_levels(model, runs)
+    with_traffic = levels[~np.isnan(levels)]
+    meeting = (
+        float(np.mean(with_traffic >= model.service_level_target - 1e-12))
+        if with_traffic.size
+        else None
+    )
+    return {
+        "busyness": {
+            "dist": model.busyness.dist,
+            "cv": model.busyness.cv,
+            "day_factors": [day_factor(model.busyness, seed, r) for r in range(len(runs))],
+            "days_meeting_target": meeting,
+        }
+    }
 
 
 def _run_one(args: tuple[SimModel, int, int]) -> RawCounts:

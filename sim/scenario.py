@@ -18,6 +18,7 @@ import yaml
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
 from ._types import Duration, Frozen
+from .busyness import Busyness
 from .distributions import Distribution
 from .errors import Problem, ScenarioError
 from .validation import describe_validation_error
@@ -175,6 +176,8 @@ class Scenario(Frozen):
     channels: Annotated[dict[str, Channel], Field(min_length=1)]
     inquiry_types: Annotated[dict[str, InquiryType], Field(min_length=1)]
     pools: Annotated[dict[str, Pool], Field(min_length=1)]
+    # Absent: every simulated day is the forecast day (B ≡ 1).
+    busyness: Busyness | None = None
 
     # -- construction -------------------------------------------------------------------
 
@@ -244,13 +247,18 @@ class Scenario(Frozen):
             float(self.rate_per_hour(name).sum()) * self.horizon.interval / 3600
             for name in self.inquiry_types
         )
+        busyness = (
+            f", busyness {self.busyness.dist} with cv {self.busyness.cv:g}"
+            if self.busyness is not None
+            else ""
+        )
         return (
             f"{self.name}: {self.horizon.start:{TIMESTAMP_FORMAT}} to "
             f"{self.horizon.end:{TIMESTAMP_FORMAT}} "
             f"({hours:g} h, {self.n_intervals} intervals of {self.horizon.interval / 60:g} min, "
             f"warm-up {self.warmup / 60:g} min), {len(self.channels)} channel(s), "
             f"{len(self.inquiry_types)} inquiry type(s), {len(self.pools)} pool(s), "
-            f"about {offered:,.0f} inquiries expected"
+            f"about {offered:,.0f} inquiries expected{busyness}"
         )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimize.staffing import METHODS, Targets, staff
+from optimize.staffing import METHODS, StaffingResult, Targets, staff
 from sim import Problem, Scenario, ScenarioError, simulate
 from sim.durations import parse_duration
 
@@ -79,6 +79,19 @@ def _fraction(text: str) -> float:
         value = float("nan")
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1], got {text!r}")
+    return value
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    # 1 would mean the busiest day there can be: for an unbounded factor, infinite staffing.
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a fraction strictly between 0 and 1 (e.g. 0.9), got {text!r}"
+        )
     return value
 
 
@@ -166,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  python run_sim.py staff scenarios/double11.yaml --method isa --out out/\n"
             "  python run_sim.py staff scenarios/double11.yaml --method lagged --out out/ "
             "--compare erlang,isa\n"
+            "  python run_sim.py staff scenarios/double11.yaml --method erlang --out out/ "
+            "--confidence 0.9\n"
             "  python run_sim.py simulate scenarios/double11.yaml --out check/ "
             "--staffing out/requirements.csv\n"
         ),
@@ -189,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-abandon", type=_fraction, help="cap on the abandonment rate, e.g. 0.05"
     )
     staff_cmd.add_argument("--max-occupancy", type=_fraction, help="cap on occupancy, e.g. 0.9")
+    staff_cmd.add_argument(
+        "--confidence",
+        type=_confidence,
+        help=(
+            "staff so that the targets hold on this share of the scenario's random days, "
+            "e.g. 0.9 (needs a busyness section; default: the mean day)"
+        ),
+    )
     add_verbosity(staff_cmd)
     return parser
 
@@ -251,6 +274,16 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         f"occupancy {_format_metric(s['occupancy'], '.1%')}\n"
         f"  intervals meeting target: {_format_metric(s['intervals_meeting_target'], '.0%')}",
     )
+    if "busyness" in s:
+        busyness = s["busyness"]
+        low, high = min(busyness["day_factors"]), max(busyness["day_factors"])
+        spread = f"{low:.3f}" if low == high else f"{low:.3f} to {high:.3f}"
+        _say(
+            args,
+            f"  random days (busyness {busyness['dist']} with cv {busyness['cv']:g}): "
+            f"arrival rates × {spread}; days meeting target: "
+            f"{_format_metric(busyness['days_meeting_target'], '.0%')}",
+        )
     if args.verbose:
         worst = result.intervals.nsmallest(5, "service_level")
         print("  lowest service level intervals:")
@@ -262,6 +295,24 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     for path in written:
         _say(args, f"  wrote {path}")
     return 0
+
+
+def _day_staffed(scenario: Scenario, result: StaffingResult) -> str:
+    """Which day the requirements are for, when the scenario's days are random."""
+    busyness = scenario.busyness
+    if busyness is None:
+        return ""
+    law = f"busyness {busyness.dist} with cv {busyness.cv:g}"
+    if result.confidence is None:
+        busier = 1.0 - float(busyness.cdf(1.0))
+        return (
+            f"staffed for the mean day ({law}): about {busier:.0%} of days are busier and may "
+            "fall short; --confidence q staffs for a share q of days"
+        )
+    return (
+        f"confidence {result.confidence:g}: staffed for the day at the {result.confidence:g} "
+        f"quantile of {law}, every arrival rate × {result.busyness_factor:.4f}"
+    )
 
 
 def _cmd_staff(args: argparse.Namespace) -> int:
@@ -279,18 +330,22 @@ def _cmd_staff(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     for method in methods:
         with progress_bar(f"staffing ({method})", enabled=not args.quiet) as progress:
-            results.append(
-                staff(
+            try:
+                result = staff(
                     scenario,
                     method,
                     targets=targets,
+                    confidence=args.confidence,
                     seed=args.seed,
                     replications=args.replications,
                     workers=args.workers,
                     max_iterations=args.max_iterations,
                     on_iteration=progress,
                 )
-            )
+            except ScenarioError as exc:
+                # What staffing finds wrong is still a problem of this scenario file.
+                raise exc if exc.source else exc.with_source(args.scenario.name) from None
+            results.append(result)
     elapsed = time.perf_counter() - started
     out = args.out
     main_result = results[0]
@@ -300,12 +355,18 @@ def _cmd_staff(args: argparse.Namespace) -> int:
         written.append(write_csv(out / "requirements_compare.csv", every))
     if main_result.iterations is not None:
         written.append(write_csv(out / "isa_iterations.csv", main_result.iterations))
-    figure = requirements_figure(results, f"{scenario.name}: staffing requirements")
+    title = f"{scenario.name}: staffing requirements"
+    if args.confidence is not None:
+        title += f" for {args.confidence:g} of days (arrivals × {main_result.busyness_factor:.3g})"
+    figure = requirements_figure(results, title)
     written.append(save_figure(figure, out / "requirements.png"))
 
     counted = set(scenario.counted_interval_starts())
     hours = scenario.horizon.interval / 3600
     lines = [f"{scenario.name}: staffing by {', '.join(methods)} in {elapsed:.1f} s"]
+    day = _day_staffed(scenario, main_result)
+    if day:
+        lines.append(f"  {day}")
     for result in results:
         table = result.table
         in_count = pd.to_datetime(table["interval_start"]).isin(counted)

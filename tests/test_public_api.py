@@ -9,6 +9,7 @@ import pytest
 MODULES = [
     "sim",
     "sim.arrivals",
+    "sim.busyness",
     "sim.distributions",
     "sim.durations",
     "sim.erlang",

@@ -11,6 +11,11 @@ Three methods, one module each:
 
 ``agents`` are agents available to take inquiries; ``agents_rostered`` grosses them up by the
 pool's shrinkage and absenteeism: ⌈agents / ((1 − shrinkage)(1 − absenteeism))⌉.
+
+Every method staffs one fixed day. Where the scenario has day-to-day busyness B, that is the
+forecast (mean) day, B = 1, or with ``confidence=q`` the day at the q-quantile B_q: at fixed
+staffing each interval's service level falls as B grows, so staffing for B_q meets the
+targets on every day with B ≤ B_q, a share q of days (up to the day's own Poisson noise).
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim import Problem, Scenario, ScenarioError
+from sim import Problem, Scenario, ScenarioError, SimulationResult
 from sim.model import SimModel
 
-from .isa import IsaResult, iterate_staffing
+from .isa import iterate_staffing, pool_service_levels
 from .lagged import infinite_server_load_mixture
 from .loads import PoolTraffic, pool_traffic
 from .targets import Targets, agents_for, delay_probability_target
@@ -59,6 +64,9 @@ class StaffingResult:
     arrival_rate_per_hour: np.ndarray  # whole system, per interval of the horizon
     iterations: pd.DataFrame | None = None  # ISA only
     converged: bool | None = None  # ISA only
+    check: SimulationResult | None = None  # ISA only: its run of the returned staffing
+    confidence: float | None = None  # share of random days staffed for; None: the mean day
+    busyness_factor: float = 1.0  # B_q: the factor on every rate of the day staffed for
 
     def agents(self) -> dict[str, np.ndarray]:
         """Agents per interval of the horizon for each pool (what ``simulate`` takes)."""
@@ -95,20 +103,6 @@ def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:
     )
 
 
-def _simulated_service_level(model: SimModel, isa: IsaResult, traffic: list[PoolTraffic]):
-    runs = isa.final.runs
-    within = np.sum([run.answered_within for run in runs], axis=0)  # [interval, type]
-    closed = np.sum([run.answered + run.abandoned for run in runs], axis=0)
-    levels = []
-    for pool in traffic:
-        types = list(pool.types)
-        num = within[:, types].sum(axis=1)
-        den = closed[:, types].sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            levels.append(np.where(den > 0, num / np.maximum(den, 1), np.nan))
-    return levels
-
-
 def _check_targets(targets: Targets) -> None:
     if targets.service_level >= 1.0:
         raise ScenarioError(
@@ -119,25 +113,51 @@ def _check_targets(targets: Targets) -> None:
         )
 
 
+def _busyness_factor(scenario: Scenario, confidence: float | None) -> float:
+    """B_q, the busyness of the day staffed for at ``confidence`` (1: the forecast day)."""
+    if confidence is None:
+        return 1.0
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    if scenario.busyness is None:
+        # Without a spread of days there is nothing to take a quantile of; staffing the mean
+        # day instead would look like an answer to a question that was not asked.
+        raise ScenarioError(
+            Problem(
+                "busyness",
+                "is required to staff at a confidence level (it gives the day-to-day spread "
+                "of volume); add e.g. busyness: {dist: gamma, cv: 0.15}",
+            )
+        )
+    return scenario.busyness.quantile(confidence)
+
+
 def staff(
     scenario: Scenario,
     method: str = "erlang",
     *,
     targets: Targets | None = None,
+    confidence: float | None = None,
     seed: int = 0,
     replications: int = 16,
     workers: int = 1,
     max_iterations: int = 20,
     on_iteration: Callable[[int, int], None] | None = None,
 ) -> StaffingResult:
-    """Staffing requirements of ``scenario`` by ``method`` (one of :data:`METHODS`)."""
+    """Staffing requirements of ``scenario`` by ``method`` (one of :data:`METHODS`).
+
+    Without ``confidence`` the forecast (mean) day is staffed; with ``confidence=q`` in (0, 1)
+    the day whose busyness factor is the q-quantile of the scenario's ``busyness`` (which it
+    must have). Either way every method, ISA's simulations included, sees that one fixed day.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     targets = targets or Targets(
         scenario.service_level.answer_within, scenario.service_level.target
     )
     _check_targets(targets)
-    model = SimModel.from_scenario(scenario)
+    factor = _busyness_factor(scenario, confidence)
+    model = SimModel.from_scenario(scenario).at_busyness(factor)
     traffic = pool_traffic(model)
 
     if method == "erlang":
@@ -150,7 +170,7 @@ def staff(
         agents.append(a)
         levels.append(level)
 
-    iterations = converged = None
+    iterations = converged = check = None
     if method == "isa":
         alpha = np.ones((model.n_intervals, len(traffic)))
         for p, pool in enumerate(traffic):
@@ -169,10 +189,12 @@ def staff(
             workers=workers,
             max_iterations=max_iterations,
             on_iteration=on_iteration,
+            service_level=targets.service_level,
         )
         agents = [isa.agents[:, p] for p in range(len(traffic))]
-        levels = _simulated_service_level(model, isa, traffic)
-        iterations, converged = isa.iterations, isa.converged
+        simulated, _, _ = pool_service_levels(model, isa.final)
+        levels = [simulated[:, p] for p in range(len(traffic))]
+        iterations, converged, check = isa.iterations, isa.converged, isa.final
 
     starts = [t.strftime("%Y-%m-%d %H:%M") for t in model.interval_starts]
     frames = []
@@ -200,4 +222,7 @@ def staff(
         arrival_rate_per_hour=np.asarray(rate),
         iterations=iterations,
         converged=converged,
+        check=check,
+        confidence=confidence,
+        busyness_factor=factor,
     )

@@ -19,7 +19,7 @@ from scipy import signal
 
 from sim.distributions import Deterministic, Distribution, Empirical
 
-__all__ = ["infinite_server_load", "infinite_server_load_mixture"]
+__all__ = ["infinite_server_load", "infinite_server_load_at", "infinite_server_load_mixture"]
 
 # Survival probabilities below this are dropped from the kernel: the load they carry is far
 # below the noise in any forecast arrival rate.
@@ -80,6 +80,29 @@ def _step_function_kernel(values: np.ndarray, step_seconds: float, steps: int) -
     return np.diff(mean_min) / step_seconds
 
 
+def _load_at_step_ends(
+    rate_per_second: np.ndarray,
+    interval_seconds: float,
+    service: Distribution,
+    step_seconds: float,
+) -> tuple[np.ndarray, int]:
+    """m(t) at the end of every step of the horizon, and the steps per interval."""
+    rates = _rates(rate_per_second)
+    per_interval = _steps_per_interval(interval_seconds, step_seconds)
+    if rates.size == 0:
+        return np.zeros(0), per_interval
+    grid_rate = np.repeat(rates, per_interval)
+    kernel = _kernel(service, step_seconds, grid_rate.size)
+
+    # λ is constant on each step, so the sum below is m at the *end* of each step; only the step
+    # means of P(S > u) are approximated (midpoint rule), and not at all for step-function laws.
+    if grid_rate.size * kernel.size <= _DIRECT_MAX_WORK:
+        summed = np.convolve(grid_rate, kernel)[: grid_rate.size]
+    else:
+        summed = signal.fftconvolve(grid_rate, kernel)[: grid_rate.size]
+    return np.maximum(summed * step_seconds, 0.0), per_interval  # FFT rounding can dip below 0
+
+
 def infinite_server_load(
     rate_per_second: np.ndarray,
     interval_seconds: float,
@@ -95,27 +118,37 @@ def infinite_server_load(
     ``rate_per_second`` holds one arrival rate (per second) per interval of ``interval_seconds``;
     time is discretised in steps of ``step_seconds``, which must divide the interval.
     """
-    rates = _rates(rate_per_second)
-    per_interval = _steps_per_interval(interval_seconds, step_seconds)
-    if rates.size == 0:
-        return np.zeros(0)
-    grid_rate = np.repeat(rates, per_interval)
-    kernel = _kernel(service, step_seconds, grid_rate.size)
-
-    # λ is constant on each step, so the sum below is m at the *end* of each step; only the step
-    # means of P(S > u) are approximated (midpoint rule), and not at all for step-function laws.
-    if grid_rate.size * kernel.size <= _DIRECT_MAX_WORK:
-        summed = np.convolve(grid_rate, kernel)[: grid_rate.size]
-    else:
-        summed = signal.fftconvolve(grid_rate, kernel)[: grid_rate.size]
-    at_step_ends = np.maximum(summed * step_seconds, 0.0)  # FFT rounding can dip below zero
-
+    at_step_ends, per_interval = _load_at_step_ends(
+        rate_per_second, interval_seconds, service, step_seconds
+    )
+    if at_step_ends.size == 0:
+        return at_step_ends
     # Trapezoid average of m over each interval from its values at the step ends (m(0) = 0):
     # m is piecewise linear between steps when service is deterministic, so this is exact there,
     # where a plain mean of the end values would be biased by half a step.
-    ends = at_step_ends.reshape(rates.size, per_interval)
+    ends = at_step_ends.reshape(-1, per_interval)
     starts = np.concatenate(([0.0], ends[:-1, -1]))
     return (ends.sum(axis=1) + (starts - ends[:, -1]) / 2.0) / per_interval
+
+
+def infinite_server_load_at(
+    rate_per_second: np.ndarray,
+    interval_seconds: float,
+    service: Distribution,
+    sample_seconds: float,
+    step_seconds: float = 10.0,
+) -> np.ndarray:
+    """m(t) at t = 0, h, 2h, … (h = ``sample_seconds``) up to, not including, the horizon end.
+
+    The mean of the number in an M_t/G/∞ system at those instants: with Poisson arrivals it
+    is Poisson distributed with this mean. ``step_seconds`` must divide ``sample_seconds``.
+    """
+    at_step_ends, per_interval = _load_at_step_ends(
+        rate_per_second, interval_seconds, service, step_seconds
+    )
+    every = _steps_per_interval(sample_seconds, step_seconds)
+    values = np.concatenate(([0.0], at_step_ends))  # m at 0, h_step, 2·h_step, …
+    return values[: at_step_ends.size : every]
 
 
 def infinite_server_load_mixture(

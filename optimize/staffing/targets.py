@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sim.erlang import ErlangA, erlang_a, erlang_a_agents
 
@@ -33,6 +34,9 @@ def _evaluate(agents: int, rate_per_hour: float, aht: float, patience: float, t:
     return erlang_a(agents, rate_per_hour, aht, patience, t.answer_within_seconds)
 
 
+# ISA asks for the same intervals' answers twice (staffing, then its delay target), and
+# each Erlang A evaluation integrates numerically.
+@lru_cache(maxsize=65536)
 def agents_for(
     rate_per_hour: float, aht_seconds: float, patience_seconds: float, targets: Targets
 ) -> tuple[int, ErlangA | None]:

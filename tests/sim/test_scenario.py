@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from sim import Exponential, Scenario, ScenarioError
+from sim import Busyness, Exponential, Scenario, ScenarioError
 from sim.distributions import DISTRIBUTION_NAMES
 
 DOCUMENTED_YAML = """\
@@ -111,6 +111,15 @@ def test_per_interval_lists_are_kept_in_order(minimal_scenario_dict):
     scenario = Scenario.from_dict(minimal_scenario_dict)
     np.testing.assert_array_equal(scenario.rate_per_hour("general"), rates)
     np.testing.assert_array_equal(scenario.agents("agents"), agents)
+
+
+def test_busyness_section_parses(write_yaml):
+    text = DOCUMENTED_YAML + "busyness: {dist: gamma, cv: 0.15}\n"
+    scenario = Scenario.from_yaml(write_yaml(text))
+    assert scenario.busyness == Busyness(dist="gamma", cv=0.15)
+    assert scenario.busyness.mean == 1.0
+    assert "busyness gamma with cv 0.15" in scenario.summary_line()
+    assert Scenario.from_yaml(write_yaml(DOCUMENTED_YAML)).busyness is None
 
 
 def test_shipped_scenarios_parse(repo_root):
@@ -372,6 +381,51 @@ BROKEN = [
         ["inquiry_types.general.handle_time.values[1]: unknown duration unit 'm'"],
         id="empirical-bad-item",
     ),
+    pytest.param(
+        _set("busyness", {"dist": "weibull", "cv": 0.1}),
+        ["busyness.dist: must be 'gamma' or 'lognormal', got 'weibull'"],
+        id="busyness-unknown-distribution",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "gamma", "cv": -0.1}),
+        ["busyness.cv: must be > 0", "got -0.1"],
+        id="busyness-negative-cv",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "gamma", "cv": 0}),
+        ["busyness.cv: must be > 0", "got 0"],
+        id="busyness-zero-cv",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "lognormal", "cv": 1.5}),
+        ["busyness.cv: must be ≤ 1", "got 1.5"],
+        id="busyness-cv-too-large",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "gamma", "cv": "wide"}),
+        ["busyness.cv: must be a number, got 'wide'"],
+        id="busyness-non-numeric-cv",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "gamma"}),
+        ["busyness.cv: is required but missing"],
+        id="busyness-missing-cv",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "gamma", "cv": 0.1, "sd": 0.1}),
+        ["busyness: unknown key 'sd'", "expected one of dist, cv"],
+        id="busyness-unknown-key",
+    ),
+    pytest.param(
+        _set("busyness", {"dist": "gamma", "cv": 0.1, "mean": 1.2}),
+        ["busyness: takes no 'mean'", "the forecast is the mean day"],
+        id="busyness-with-a-mean",
+    ),
+    pytest.param(
+        _set("busyness", 0.15),
+        ["busyness: must be a mapping of fields, got 0.15"],
+        id="busyness-not-a-mapping",
+    ),
 ]
 
 
@@ -539,7 +593,7 @@ KNOWN_FIELDS = {
     "name", "description", "horizon", "warmup", "service_level", "channels", "inquiry_types",
     "pools", "start", "end", "interval", "answer_within", "target", "patience", "channel",
     "arrivals", "handle_time", "rate_per_hour", "skills", "agents", "dist", "mean", "cv",
-    "value", "values",
+    "value", "values", "busyness",
 }  # fmt: skip
 identifiers = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
 
@@ -649,6 +703,11 @@ def valid_scenarios(draw):
         value, expanded = per_interval(draw, n, agent_counts)
         expected_agents[pool] = expanded
         data["pools"][pool] = {"skills": chosen, "agents": value}
+    if draw(st.booleans()):
+        data["busyness"] = {
+            "dist": draw(st.sampled_from(["gamma", "lognormal"])),
+            "cv": draw(st.floats(min_value=0.01, max_value=1.0)),
+        }
     return data, n, expected_rates, expected_agents
 
 
@@ -669,6 +728,10 @@ def test_random_valid_scenarios_parse(case):
         agents = scenario.agents(pool)
         assert agents.shape == (n,)
         np.testing.assert_array_equal(agents, np.asarray(expected, dtype=np.int64))
+    if "busyness" in data:
+        assert scenario.busyness.model_dump() == data["busyness"]
+    else:
+        assert scenario.busyness is None
 
 
 MUTATIONS = ["negative_rate", "negative_agents", "wrong_length", "unknown_key", "unknown_dist"]
@@ -728,6 +791,8 @@ def _mutate(draw, data: dict, n: int, kind: str) -> tuple[str, list[str]]:
             levels.append((f"inquiry_types.{name}.handle_time", kind_["handle_time"]))
         for name, pool in data["pools"].items():
             levels.append((f"pools.{name}", pool))
+        if "busyness" in data:
+            levels.append(("busyness", data["busyness"]))
         path, node = draw(st.sampled_from(levels))
         key = draw(identifiers.filter(lambda k: k not in KNOWN_FIELDS))
         node[key] = draw(st.one_of(st.integers(), st.text(max_size=5), st.none()))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from scipy import stats
 
 from surgeplan.io import atomic_write_text, write_csv, write_json
 
@@ -111,6 +112,12 @@ def _broken(small: dict, case: str) -> dict | str:
         data["pools"]["agents"]["agents"] = "many"
     elif case == "huge_agents":
         data["pools"]["agents"]["agents"] = 10**30
+    elif case == "busyness_dist":
+        data["busyness"] = {"dist": "normal", "cv": 0.1}
+    elif case == "busyness_negative_cv":
+        data["busyness"] = {"dist": "gamma", "cv": -0.15}
+    elif case == "busyness_unknown_key":
+        data["busyness"] = {"dist": "gamma", "cv": 0.15, "shape": 44}
     else:
         raise AssertionError(case)
     return data
@@ -134,6 +141,9 @@ BROKEN_CASES = {
     ],
     "several": ["inquiry_types.general.arrivals.rate_per_hour", "pools.agents.agents"],
     "huge_agents": ["pools.agents.agents"],
+    "busyness_dist": ["busyness.dist: must be 'gamma' or 'lognormal', got 'normal'"],
+    "busyness_negative_cv": ["busyness.cv: must be > 0", "got -0.15"],
+    "busyness_unknown_key": ["busyness: unknown key 'shape'", "expected one of dist, cv"],
 }
 
 
@@ -480,6 +490,69 @@ def test_out_that_is_a_file_exits_2(run_main, small_scenario_file, tmp_path):
     assert "Traceback" not in result.stderr
     assert "--out" in result.stderr
     assert out.read_text(encoding="utf-8") == "not a directory"
+
+
+# --------------------------------------------------------------------------------------------
+# Random days: busyness in simulate, --confidence in staff
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_scenario_file(small_scenario_dict, tmp_path) -> Path:
+    small_scenario_dict["busyness"] = {"dist": "gamma", "cv": 0.15}
+    return write_scenario(tmp_path, small_scenario_dict, "busy.yaml")
+
+
+def test_simulate_with_busyness_reports_each_days_factor(run_main, busy_scenario_file, tmp_path):
+    out = tmp_path / "out"
+    result = run_main("simulate", busy_scenario_file, "--out", out, "--replications", "3")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    factors = summary["busyness"]["day_factors"]
+    assert summary["busyness"]["dist"] == "gamma" and summary["busyness"]["cv"] == 0.15
+    assert len(factors) == 3 and len(set(factors)) == 3 and all(f > 0 for f in factors)
+    assert f"arrival rates × {min(factors):.3f} to {max(factors):.3f}" in result.stdout
+    assert 0 <= summary["busyness"]["days_meeting_target"] <= 1
+    for metric in SUMMARY_METRICS:
+        low, high = summary[metric]["ci95"]
+        assert low <= summary[metric]["mean"] <= high, metric
+
+
+def test_summary_without_busyness_has_no_busyness_entry(runs):
+    summary = json.loads((runs["dirs"]["reps3"] / "summary.json").read_text(encoding="utf-8"))
+    assert "busyness" not in summary
+
+
+def test_staff_at_a_confidence_level(run_main, busy_scenario_file, tmp_path):
+    mean_out, q_out = tmp_path / "mean", tmp_path / "q"
+    mean_day = run_main("staff", busy_scenario_file, "--method", "erlang", "--out", mean_out)
+    at_q = run_main(
+        "staff", busy_scenario_file, "--method", "erlang", "--out", q_out, "--confidence", "0.9"
+    )
+    assert mean_day.returncode == 0 and at_q.returncode == 0, (mean_day.stderr, at_q.stderr)
+    assert "staffed for the mean day" in mean_day.stdout
+    shape = 1 / 0.15**2
+    b_q = stats.gamma.ppf(0.9, shape, scale=1 / shape)
+    assert "confidence 0.9: " in at_q.stdout and f"× {b_q:.4f}" in at_q.stdout
+    mean_table = pd.read_csv(mean_out / "requirements.csv")
+    q_table = pd.read_csv(q_out / "requirements.csv")
+    assert list(q_table.columns) == list(mean_table.columns)
+    assert (q_table["agents"] >= mean_table["agents"]).all()
+    assert q_table["agents"].sum() > mean_table["agents"].sum()
+    np.testing.assert_allclose(q_table["offered_load"], b_q * mean_table["offered_load"])
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.2", "nan", "high"])
+def test_staff_bad_confidence_exits_2(run_main, busy_scenario_file, tmp_path, value):
+    out = tmp_path / "out"
+    result = run_main("staff", busy_scenario_file, "--out", out, "--confidence", value)
+    assert_clean_failure(result, out, "--confidence", "between 0 and 1")
+
+
+def test_staff_confidence_without_busyness_exits_2(run_main, small_scenario_file, tmp_path):
+    out = tmp_path / "out"
+    result = run_main("staff", small_scenario_file, "--out", out, "--confidence", "0.9")
+    assert_clean_failure(result, out, f"error: {small_scenario_file.name}: busyness: ")
 
 
 # --------------------------------------------------------------------------------------------
