@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +17,11 @@ import numpy as np
 import yaml
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
-from ._types import Duration, Frozen
+from ._types import TIMESTAMP_FORMAT, Duration, Frozen, Timestamp, parse_timestamp
 from .busyness import Busyness
 from .distributions import Distribution
 from .errors import Problem, ScenarioError
+from .roster_section import RosterSection
 from .validation import describe_validation_error
 
 __all__ = [
@@ -33,23 +34,6 @@ __all__ = [
     "ServiceLevel",
     "parse_timestamp",
 ]
-
-TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def parse_timestamp(value: object) -> datetime:
-    """``"2026-11-11 00:00"`` (or a YAML date/datetime) → naive ``datetime``."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.strip()).replace(tzinfo=None)
-        except ValueError:
-            pass
-    raise ValueError(f"must be a date and time like '2026-11-11 00:00', got {value!r}")
-
 
 # Far beyond any contact centre; past these, arrays and random draws stop being exact.
 MAX_RATE_PER_HOUR = 1e8
@@ -95,7 +79,6 @@ def _per_interval(integer: bool):
 
 RatePerHour = Annotated[Any, _per_interval(integer=False)]
 AgentCount = Annotated[Any, _per_interval(integer=True)]
-Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
 
 
 def per_interval_array(value: float | int | tuple, n: int, dtype: type = float) -> np.ndarray:
@@ -178,6 +161,8 @@ class Scenario(Frozen):
     pools: Annotated[dict[str, Pool], Field(min_length=1)]
     # Absent: every simulated day is the forecast day (B ≡ 1).
     busyness: Busyness | None = None
+    # Absent: ``roster`` and ``plan`` use the documented defaults.
+    roster: RosterSection | None = None
 
     # -- construction -------------------------------------------------------------------
 

@@ -1,0 +1,203 @@
+"""The scenario's ``roster:`` section: who can work, under which contracts, shifts and rules.
+
+Validated like the rest of the scenario (frozen models, unknown keys are errors). Durations
+are seconds after parsing (``"11h"`` → 39600.0). The defaults are surgeplan's labour rules
+(README, "Labour rules"): a planner who writes nothing gets lawful EU-style rosters.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from ._types import Duration, Frozen, Timestamp
+
+__all__ = [
+    "AgentClass",
+    "Breaks",
+    "ChinaCaps",
+    "Contract",
+    "LabourRules",
+    "NightDefinition",
+    "OutsourcedCapacity",
+    "PeakWindow",
+    "RosterCosts",
+    "RosterSection",
+    "ShiftGrid",
+    "TemporaryHires",
+]
+
+HOUR = 3600.0
+
+
+def _clock_time(value: object) -> time:
+    """``"22:00"`` → ``time(22, 0)``."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML 1.1 reads 22:00 as 1320
+        return time(value // 60, value % 60)
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"must be a clock time like '22:00', got {value!r}")
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+PositiveDuration = Annotated[Duration, Field(gt=0)]
+Money = Annotated[float, Field(ge=0)]
+
+
+class Contract(Frozen):
+    """An employment contract: the shift lengths it allows, weekly hours and pay.
+
+    Hours per calendar week (Monday to Sunday) count worked time, breaks excluded; a week only
+    partly inside the horizon gets the bounds pro rata.
+    """
+
+    shift_lengths: Annotated[tuple[PositiveDuration, ...], Field(min_length=1)]
+    min_hours_per_week: Duration = 0.0
+    max_hours_per_week: PositiveDuration = 40 * HOUR
+    cost_per_hour: Money = 0.0
+
+    @model_validator(mode="after")
+    def _hours_in_order(self) -> Contract:
+        if self.min_hours_per_week > self.max_hours_per_week:
+            raise ValueError("min_hours_per_week must not exceed max_hours_per_week")
+        return self
+
+
+class AgentClass(Frozen):
+    """``count`` interchangeable agents not yet named (planning hires)."""
+
+    pools: Annotated[tuple[str, ...], Field(min_length=1)]
+    contract: str
+    count: Annotated[int, Field(ge=1, le=100_000)]
+    name: str | None = None  # agents are named "<name>-001"…; default from pools and contract
+
+
+class ShiftGrid(Frozen):
+    """Where shifts may start and how long they may be (the contract narrows the lengths).
+
+    Shift length is elapsed time, break included; shifts may cross midnight and belong to the
+    day they start on.
+    """
+
+    start_every: PositiveDuration = 1800.0
+    lengths: Annotated[tuple[PositiveDuration, ...], Field(min_length=1)] = (
+        4 * HOUR,
+        6 * HOUR,
+        8 * HOUR,
+        10 * HOUR,
+    )
+    earliest_start: ClockTime = time(0, 0)
+    latest_start: ClockTime = time(23, 30)
+
+
+class Breaks(Frozen):
+    """One unpaid break of ``duration`` in every shift longer than ``required_over``, starting
+    inside the middle third of the shift; breaks of agents on the same shift are staggered."""
+
+    duration: PositiveDuration = 1800.0
+    required_over: PositiveDuration = 6 * HOUR
+
+
+class NightDefinition(Frozen):
+    """A night shift works at least ``min_hours`` between ``start`` and ``end`` (next day)."""
+
+    start: ClockTime = time(22, 0)
+    end: ClockTime = time(6, 0)
+    min_hours: PositiveDuration = 3 * HOUR
+
+
+class ChinaCaps(Frozen):
+    """China Labour Law style caps: hours beyond ``standard_week`` in a calendar week are
+    overtime, and overtime in a calendar month may not exceed ``max_overtime_per_month``."""
+
+    standard_week: PositiveDuration = 44 * HOUR
+    max_overtime_per_month: Duration = 36 * HOUR
+
+
+class LabourRules(Frozen):
+    """Hard rules every roster must keep (each a named constraint family in the model and a
+    check in the independent audit)."""
+
+    min_rest_between_shifts: Duration = 11 * HOUR
+    max_shift_length: PositiveDuration = 10 * HOUR
+    max_shifts_starting_per_day: Annotated[int, Field(ge=1)] = 1
+    max_consecutive_days: Annotated[int, Field(ge=1, le=366)] = 6
+    # Consecutive hours off in every 7-day window starting at any midnight. ``eu: true``
+    # raises it to 35 h (24 h weekly rest plus the 11 h daily rest).
+    weekly_rest: Duration = 24 * HOUR
+    eu: bool = False
+    max_hours_in_7_days: PositiveDuration = 48 * HOUR  # worked hours, breaks excluded
+    max_night_shifts_in_7_days: Annotated[int, Field(ge=0)] = 3
+    night: NightDefinition = NightDefinition()
+    china: ChinaCaps | None = None
+
+    @property
+    def weekly_rest_seconds(self) -> float:
+        return max(self.weekly_rest, 35 * HOUR) if self.eu else self.weekly_rest
+
+
+class PeakWindow(Frozen):
+    """A stretch of the horizon where understaffing costs ``understaffing_per_agent_interval``."""
+
+    start: Timestamp
+    end: Timestamp
+    understaffing_per_agent_interval: Money
+
+
+class TemporaryHires(Frozen):
+    """Up to ``max_count`` temporary agents per pool listed, hired for the whole horizon."""
+
+    pools: Annotated[tuple[str, ...], Field(min_length=1)]
+    max_count: Annotated[int, Field(ge=0)]
+    contract: str
+    fixed_cost: Money = 0.0  # per hire (agency fee, training)
+
+
+class OutsourcedCapacity(Frozen):
+    """Overflow agents bought per interval from an outsourcer, up to a capacity."""
+
+    pools: Annotated[tuple[str, ...], Field(min_length=1)]
+    max_agents_per_interval: Annotated[int, Field(ge=0)]
+    cost_per_agent_interval: Money
+
+
+class RosterCosts(Frozen):
+    """Prices of the soft parts of the roster model (same currency as contract pay)."""
+
+    understaffing_per_agent_interval: Money = 1000.0
+    peaks: tuple[PeakWindow, ...] = ()
+    overtime_premium: Annotated[float, Field(ge=0)] = 0.5  # on top of the hourly cost
+    max_overtime_hours_per_week: Duration = 8 * HOUR  # beyond the contract's weekly maximum
+    temporary_hires: TemporaryHires | None = None
+    outsourced: OutsourcedCapacity | None = None
+    fairness_weight: Money = 1.0  # per unit of spread of nights/weekends/late shifts
+
+
+class RosterSection(Frozen):
+    """Everything the roster model needs beyond the staffing requirements.
+
+    Exactly one of ``agents_file`` (named agents, a CSV or XLSX path relative to the scenario
+    file) and ``agent_classes`` (counts of not-yet-named agents) is given.
+    """
+
+    agents_file: Path | None = None
+    agent_classes: tuple[AgentClass, ...] = ()
+    contracts: Annotated[dict[str, Contract], Field(min_length=1)]
+    shifts: ShiftGrid = ShiftGrid()
+    breaks: Breaks = Breaks()
+    rules: LabourRules = LabourRules()
+    costs: RosterCosts = RosterCosts()
+
+    @model_validator(mode="after")
+    def _one_source_of_agents(self) -> RosterSection:
+        if (self.agents_file is None) == (not self.agent_classes):
+            raise ValueError("give exactly one of agents_file and agent_classes")
+        return self
