@@ -11,7 +11,7 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from ._types import Duration, Frozen, Timestamp
 
@@ -67,7 +67,10 @@ class Contract(Frozen):
     @model_validator(mode="after")
     def _hours_in_order(self) -> Contract:
         if self.min_hours_per_week > self.max_hours_per_week:
-            raise ValueError("min_hours_per_week must not exceed max_hours_per_week")
+            raise ValueError(
+                f"min_hours_per_week ({self.min_hours_per_week / HOUR:g} h) must not exceed "
+                f"max_hours_per_week ({self.max_hours_per_week / HOUR:g} h)"
+            )
         return self
 
 
@@ -185,7 +188,8 @@ class RosterSection(Frozen):
     """Everything the roster model needs beyond the staffing requirements.
 
     Exactly one of ``agents_file`` (named agents, a CSV or XLSX path relative to the scenario
-    file) and ``agent_classes`` (counts of not-yet-named agents) is given.
+    file) and ``agent_classes`` (counts of not-yet-named agents) is given. After validation
+    ``agents_file`` is absolute, so later steps read it from wherever they run.
     """
 
     agents_file: Path | None = None
@@ -195,6 +199,15 @@ class RosterSection(Frozen):
     breaks: Breaks = Breaks()
     rules: LabourRules = LabourRules()
     costs: RosterCosts = RosterCosts()
+
+    @field_validator("agents_file")
+    @classmethod
+    def _absolute(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        # Scenario.from_yaml passes the scenario file's folder; without it, the current one.
+        base = Path((info.context or {}).get("base_dir") or Path.cwd())
+        return (base / value.expanduser()).resolve()
 
     @model_validator(mode="after")
     def _one_source_of_agents(self) -> RosterSection:

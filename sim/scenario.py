@@ -7,20 +7,24 @@ naming the file, the field path and what was expected.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, available_timezones
 
 import numpy as np
 import yaml
-from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 
 from ._types import TIMESTAMP_FORMAT, Duration, Frozen, Timestamp, parse_timestamp
 from .busyness import Busyness
 from .distributions import Distribution
 from .errors import Problem, ScenarioError
+from .roster_checks import roster_problems
 from .roster_section import RosterSection
 from .validation import describe_validation_error
 
@@ -148,11 +152,20 @@ class Pool(Frozen):
     absenteeism: Annotated[float, Field(ge=0, lt=1)] = 0.0
 
 
+@lru_cache(maxsize=1)
+def _time_zone_names() -> frozenset[str]:
+    # "localtime" is the machine's own zone: a scenario must mean the same everywhere.
+    return frozenset(available_timezones()) - {"localtime"}
+
+
 class Scenario(Frozen):
     """One scenario file, validated. Build it with :meth:`from_yaml` or :meth:`from_dict`."""
 
     name: str
     description: str = ""
+    # The IANA zone of the scenario's clock: every time in the file is local wall-clock time
+    # there. Only exports that leave surgeplan (roster.ics) need it.
+    time_zone: str = "UTC"
     horizon: Horizon
     warmup: Duration = 0.0
     service_level: ServiceLevel
@@ -166,9 +179,27 @@ class Scenario(Frozen):
 
     # -- construction -------------------------------------------------------------------
 
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        # The zone database's list rather than whatever ZoneInfo() manages to open: a stray
+        # file under the zone directory is not a time zone.
+        names = _time_zone_names()
+        if value in names:
+            return value
+        close = difflib.get_close_matches(value, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown time zone {value!r}{hint}; expected an IANA name such as "
+            "'Asia/Shanghai', 'Europe/Berlin' or 'UTC'"
+        )
+
     @classmethod
     def from_yaml(cls, path: str | Path) -> Scenario:
-        """Read and validate a scenario file; any problem raises :class:`ScenarioError`."""
+        """Read and validate a scenario file; any problem raises :class:`ScenarioError`.
+
+        Files the scenario names (``roster.agents_file``) are found relative to its folder.
+        """
         path = Path(path)
         source = path.name
         try:
@@ -183,13 +214,23 @@ class Scenario(Frozen):
             raise ScenarioError(Problem("", f"cannot be read ({exc})"), source) from None
         data = load_yaml_text(text, source)
         data.setdefault("name", path.stem)
-        return cls.from_dict(data, source=source)
+        return cls.from_dict(data, source=source, base_dir=path.parent)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Scenario:
-        """Validate a scenario given as plain data (the YAML shape)."""
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        source: str | None = None,
+        base_dir: str | Path | None = None,
+    ) -> Scenario:
+        """Validate a scenario given as plain data (the YAML shape).
+
+        Relative file names in it are resolved against ``base_dir`` (default: the current
+        directory) and kept as absolute paths.
+        """
+        context = {"base_dir": Path(base_dir) if base_dir is not None else Path.cwd()}
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data, context=context)
         except ValidationError as exc:
             raise ScenarioError(describe_validation_error(exc, data, cls), source) from None
         except ScenarioError as exc:
@@ -204,6 +245,11 @@ class Scenario(Frozen):
         return self
 
     # -- derived quantities ------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """:attr:`time_zone` as a ``tzinfo`` for the naive times of the scenario's clock."""
+        return ZoneInfo(self.time_zone)
 
     @property
     def n_intervals(self) -> int:
@@ -370,3 +416,5 @@ def _consistency_problems(scenario: Scenario) -> Iterable[Problem]:
             yield Problem(
                 f"inquiry_types.{name}", "no pool has this skill, so nobody can answer it"
             )
+    if scenario.roster is not None:
+        yield from roster_problems(scenario.roster, horizon, scenario.pools)
