@@ -102,8 +102,9 @@ class ShiftGrid(Frozen):
 
 
 class Breaks(Frozen):
-    """One unpaid break of ``duration`` in every shift longer than ``required_over``, starting
-    inside the middle third of the shift; breaks of agents on the same shift are staggered."""
+    """One unpaid break of ``duration`` in every shift longer than ``required_over``, lying
+    entirely inside the middle third of the shift; breaks of agents on the same shift are
+    staggered."""
 
     duration: PositiveDuration = 1800.0
     required_over: PositiveDuration = 6 * HOUR

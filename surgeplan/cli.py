@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from optimize.audit import audit, read_roster_csv
 from optimize.staffing import METHODS, StaffingResult, Targets, staff
+from optimize.workforce import Agent
 from sim import Problem, Scenario, ScenarioError, simulate
 from sim.durations import parse_duration
 
@@ -213,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_verbosity(staff_cmd)
+    _add_audit_command(commands, add_verbosity)
     return parser
 
 
@@ -392,7 +395,86 @@ def _cmd_staff(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- audit: the independent labour-rule check of a roster ---------------------------------
+
+EXIT_VIOLATIONS = 1
+
+
+def _add_audit_command(
+    commands: argparse._SubParsersAction,
+    add_verbosity: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    audit_cmd = commands.add_parser(
+        "audit",
+        help="check a roster CSV against every labour rule",
+        description=(
+            "Check a roster CSV against every labour rule of the scenario's roster section\n"
+            "(the default rules without one) and print each violation, one per line.\n"
+            "Exit status 0 with no violation, 1 with any, 2 when the roster or the scenario\n"
+            "cannot be read."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python run_sim.py audit roster.csv --scenario scenarios/double11_week.yaml\n"
+            "  python run_sim.py audit roster.csv --scenario scenarios/double11_week.yaml "
+            "--out violations.csv\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit_cmd.add_argument(
+        "roster",
+        type=Path,
+        help="roster CSV: agent, pool, date, shift_start, shift_end, break_start, break_end",
+    )
+    audit_cmd.add_argument("--scenario", type=Path, required=True, help="scenario YAML file")
+    audit_cmd.add_argument("--out", type=Path, help="also write the violations to this CSV file")
+    add_verbosity(audit_cmd)
+
+
+def _audit_agents(scenario: Scenario, path: Path) -> list[Agent] | None:
+    """The scenario's agents; ``None`` without a roster section (whoever the roster names)."""
+    if scenario.roster is None:
+        return None
+    # Imported here: only scenarios with named agents need the reader (and openpyxl).
+    from .agents_file import load_agents
+
+    return load_agents(scenario, path)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    scenario = Scenario.from_yaml(args.scenario)
+    if args.out is not None and args.out.is_dir():
+        raise ScenarioError(Problem("--out", f"{args.out} is a directory; expected a file name"))
+    agents = _audit_agents(scenario, args.scenario)
+    horizon = scenario.horizon
+    roster = read_roster_csv(args.roster, horizon.start, horizon.end, scenario.pools, agents)
+    if scenario.roster is None and not args.quiet:
+        print(
+            f"note: {args.scenario.name} has no roster section: checking the default labour "
+            "rules and breaks, for every agent the roster names, any pool, no contract hours",
+            file=sys.stderr,
+        )
+    violations = audit(roster, agents, scenario.roster, horizon.start, horizon.end)
+    written = write_csv(args.out, violations) if args.out is not None else None
+    # Violations are the command's findings, so --quiet keeps them and drops the rest.
+    for row in violations.itertuples():
+        print(f"{row.agent} {row.date} {row.rule}: {row.detail}")
+    names = set(roster["agent"]) | {agent.name for agent in agents or ()}
+    checked = f"{len(roster)} shifts, {len(names)} agents checked"
+    if violations.empty:
+        _say(args, f"no violations: {checked}")
+    else:
+        _say(args, f"{len(violations)} violation(s): {checked}")
+    if args.verbose and not violations.empty:
+        for rule, count in violations["rule"].value_counts().sort_index().items():
+            print(f"  {rule}: {count}")
+    if written is not None:
+        _say(args, f"  wrote {written}")
+    return EXIT_VIOLATIONS if not violations.empty else 0
+
+
 COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "staff": _cmd_staff}
+COMMANDS["audit"] = _cmd_audit
 
 
 def main(argv: Sequence[str] | None = None) -> int:
