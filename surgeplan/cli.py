@@ -19,6 +19,7 @@ from optimize.staffing import METHODS, StaffingResult, Targets, staff
 from optimize.workforce import Agent
 from sim import Problem, Scenario, ScenarioError, simulate
 from sim.durations import parse_duration
+from sim.scenario import TIMESTAMP_FORMAT
 
 from .io import write_csv, write_json
 from .plots import requirements_figure, save_figure
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_verbosity(staff_cmd)
     _add_audit_command(commands, add_verbosity)
+    _add_roster_command(commands, add_verbosity)
     return parser
 
 
@@ -473,8 +475,250 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if not violations.empty else 0
 
 
+# -- roster: shifts for named agents (or shift counts) covering the requirements -----------
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = parse_duration(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a duration > 0 (e.g. 60 or 2min), got {text!r}")
+    return value
+
+
+def _gap(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be a fraction in [0, 1) (e.g. 0.01), got {text!r}")
+    return value
+
+
+def _add_roster_command(
+    commands: argparse._SubParsersAction,
+    add_verbosity: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    roster_cmd = commands.add_parser(
+        "roster",
+        help="build a lawful roster covering the staffing requirements",
+        description=(
+            "Give the scenario's agents shifts (breaks included) that cover the staffing\n"
+            "requirements under every labour rule, at least cost; write roster.csv, coverage.csv\n"
+            "and solve.json into --out (shifts.csv instead of roster.csv with --level shifts).\n"
+            "Without --requirements they are computed with --method. Without a roster section\n"
+            "the scenario gets default contracts and agent classes sized from the requirements."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python run_sim.py roster scenarios/double11_week.yaml --out out/\n"
+            "  python run_sim.py roster scenarios/double11_week.yaml --out out/ "
+            "--requirements out/requirements.csv --time-limit 120 --gap 0.005\n"
+            "  python run_sim.py roster scenarios/weekday.yaml --out out/ --level shifts\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    roster_cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    roster_cmd.add_argument("--out", type=Path, required=True, help="output directory")
+    roster_cmd.add_argument(
+        "--requirements",
+        type=Path,
+        help="requirements CSV (interval_start, pool, agents[, agents_rostered]), e.g. from staff",
+    )
+    roster_cmd.add_argument(
+        "--level",
+        choices=("agents", "shifts"),
+        default="agents",
+        help="agents: named agents under every rule (default); shifts: shift counts only",
+    )
+    roster_cmd.add_argument(
+        "--time-limit",
+        type=_positive_seconds,
+        default=60.0,
+        help="solver time limit in seconds (default 60)",
+    )
+    roster_cmd.add_argument(
+        "--gap", type=_gap, default=0.01, help="relative optimality gap to stop at (default 0.01)"
+    )
+    roster_cmd.add_argument(
+        "--coverage",
+        choices=("soft", "hard"),
+        default="soft",
+        help="soft: shortfall allowed at its price (default); hard: every requirement met",
+    )
+    roster_cmd.add_argument(
+        "--method",
+        choices=METHODS,
+        default="lagged",
+        help="staffing method when there is no --requirements (default lagged)",
+    )
+    roster_cmd.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    add_verbosity(roster_cmd)
+
+
+def _roster_requirements(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFrame, str]:
+    """Heads to roster per interval and pool, and where they came from."""
+    from optimize.roster import requirements_from_staffing
+
+    if args.requirements is None:
+        targets = Targets(
+            answer_within_seconds=scenario.service_level.answer_within,
+            service_level=scenario.service_level.target,
+        )
+        try:
+            result = staff(scenario, args.method, targets=targets, seed=args.seed)
+        except ScenarioError as exc:
+            raise exc if exc.source else exc.with_source(args.scenario.name) from None
+        return requirements_from_staffing(result.table), f"staff --method {args.method}"
+    agents = read_staffing_csv(args.requirements, scenario)  # validates every row
+    starts = scenario.horizon.interval_starts()
+    rows = [
+        (start, pool, float(heads[k]))
+        for pool, heads in agents.items()
+        for k, start in enumerate(starts)
+    ]
+    table = pd.DataFrame(rows, columns=["interval_start", "pool", "required"])
+    header = pd.read_csv(args.requirements, nrows=0, encoding="utf-8-sig").columns
+    if "agents_rostered" in [name.strip() for name in header]:
+        paid = pd.read_csv(args.requirements, encoding="utf-8-sig", skipinitialspace=True)
+        paid.columns = [name.strip() for name in paid.columns]
+        heads = pd.to_numeric(paid["agents_rostered"], errors="coerce")
+        bad = heads.isna() | (heads < 0) | (heads % 1 != 0)
+        if bad.any():
+            line = int(bad.to_numpy().nonzero()[0][0]) + 2
+            raise ScenarioError(
+                Problem(f"line {line}", "agents_rostered must be a whole number ≥ 0"),
+                args.requirements.name,
+            )
+        when = pd.to_datetime(paid["interval_start"].astype(str).str.strip())
+        pools = paid["pool"].astype(str).str.strip()
+        paid_heads = dict(zip(zip(when, pools, strict=True), heads, strict=True))
+        table["required"] = [
+            paid_heads.get((pd.Timestamp(start), pool), required)
+            for start, pool, required in table.itertuples(index=False)
+        ]
+    return table, args.requirements.name
+
+
+def _stamp_columns(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Datetimes as ``YYYY-MM-DD HH:MM`` (dates as ``YYYY-MM-DD``), empty where missing."""
+    out = table.copy()
+    for column in columns:
+        out[column] = [
+            ""
+            if value is None or pd.isna(value)
+            else pd.Timestamp(value).strftime("%Y-%m-%d" if column == "date" else TIMESTAMP_FORMAT)
+            for value in out[column]
+        ]
+    return out
+
+
+def _cmd_roster(args: argparse.Namespace) -> int:
+    from optimize.roster import (
+        NoRosterFound,
+        RosterInfeasible,
+        default_roster_section,
+        plan_roster,
+        plan_shifts,
+    )
+    from optimize.workforce import agents_from_classes
+
+    scenario = Scenario.from_yaml(args.scenario)
+    _check_out(args.out)
+    requirements, source = _roster_requirements(args, scenario)
+    section = scenario.roster or default_roster_section(requirements, scenario.horizon)
+    hard = args.coverage == "hard"
+    out = args.out
+    started = time.perf_counter()
+    try:
+        if args.level == "shifts":
+            plan = plan_shifts(
+                requirements,
+                section,
+                scenario.horizon,
+                time_limit=args.time_limit,
+                gap=args.gap,
+                hard_coverage=hard,
+            )
+            table = _stamp_columns(plan.shifts, ["date", "shift_start", "shift_end"])
+            name = "shifts.csv"
+        else:
+            if scenario.roster is not None:
+                from .agents_file import load_agents
+
+                agents = load_agents(scenario, args.scenario)
+            else:
+                agents = agents_from_classes(section)
+            plan = plan_roster(
+                requirements,
+                agents,
+                section,
+                scenario.horizon,
+                time_limit=args.time_limit,
+                gap=args.gap,
+                hard_coverage=hard,
+            )
+            table = _stamp_columns(
+                plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
+            )
+            name = "roster.csv"
+    except RosterInfeasible as exc:
+        raise ScenarioError(exc.problems, args.scenario.name) from None
+    except NoRosterFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    report = plan.report
+    coverage = _stamp_columns(plan.coverage, ["interval_start"])
+    summary = {
+        "scenario": scenario.name,
+        "level": args.level,
+        "requirements": source,
+        "coverage": args.coverage,
+        "roster_section": "scenario" if scenario.roster is not None else "defaults",
+        **report.to_dict(),
+        "costs": plan.costs,
+        "shortfall_agent_hours": float(plan.coverage["shortfall"].sum())
+        * scenario.horizon.interval
+        / 3600,
+        "wall_seconds": time.perf_counter() - started,
+    }
+    if args.level == "agents":
+        summary["shifts"] = len(plan.roster)
+        summary["agents_rostered"] = int(plan.roster["agent"].nunique())
+        summary["fairness"] = plan.fairness.to_dict("records")
+    written = [
+        write_csv(out / name, table),
+        write_csv(out / "coverage.csv", coverage),
+        write_json(out / "solve.json", summary),
+    ]
+    if args.level == "agents" and scenario.roster is not None:
+        try:
+            from .exports import write_exports
+        except ImportError:
+            write_exports = None
+        if write_exports is not None:
+            written += write_exports(out, plan.roster, plan.agents, scenario)
+    gap = "n/a" if report.gap is None else f"{report.gap:.2%}"
+    _say(
+        args,
+        f"{scenario.name}: {args.level} roster {report.status} in {report.seconds:.1f} s "
+        f"(objective {report.objective:,.2f}, bound {report.best_bound:,.2f}, gap {gap}); "
+        f"shortfall {summary['shortfall_agent_hours']:,.1f} agent-hours",
+    )
+    if args.verbose:
+        for part, value in plan.costs.items():
+            print(f"  {part}: {value:,.2f}")
+    for path in written:
+        _say(args, f"  wrote {path}")
+    return 0
+
+
 COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "staff": _cmd_staff}
 COMMANDS["audit"] = _cmd_audit
+COMMANDS["roster"] = _cmd_roster
 
 
 def main(argv: Sequence[str] | None = None) -> int:
