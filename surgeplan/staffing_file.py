@@ -9,7 +9,6 @@ line.
 
 from __future__ import annotations
 
-import csv
 import math
 from datetime import datetime
 from pathlib import Path
@@ -17,13 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from sim import Problem, Scenario, ScenarioError
+from sim.csv_file import EXTRA, open_csv
 from sim.scenario import MAX_AGENTS, TIMESTAMP_FORMAT, parse_timestamp
 
 __all__ = ["REQUIRED_COLUMNS", "read_staffing_csv"]
 
 REQUIRED_COLUMNS = ("interval_start", "pool", "agents")
 _MAX_PROBLEMS = 20
-_EXTRA = "\0extra"
 
 
 def _agents(text: str) -> int | str:
@@ -47,7 +46,7 @@ def _parse_row(
     row: dict, scenario: Scenario, index_of: dict[datetime, int], width: int
 ) -> tuple[str, int, int]:
     """(pool, interval index, agents) of one data row; :class:`_RowError` says what is wrong."""
-    if _EXTRA in row:
+    if EXTRA in row:
         raise _RowError(f"has more cells than the header ({width})")
     row = {(key or "").strip(): (value or "").strip() for key, value in row.items()}
     pool = row["pool"]
@@ -69,26 +68,7 @@ def _parse_row(
 def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, np.ndarray]:
     """Agents per interval of the horizon for each pool named in the file."""
     path = Path(path)
-    source = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(Problem("", "no such file"), str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(Problem("", f"cannot be read ({exc})"), source) from None
-    if not text.strip():
-        raise ScenarioError(
-            Problem("", "the file is empty; expected columns " + ", ".join(REQUIRED_COLUMNS)),
-            source,
-        )
-    reader = csv.DictReader(text.splitlines(), restkey=_EXTRA)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise ScenarioError(
-            Problem("line 1", f"missing column(s) {', '.join(missing)}; found {', '.join(header)}"),
-            source,
-        )
+    source, reader, header = open_csv(path, REQUIRED_COLUMNS)
 
     starts = scenario.horizon.interval_starts()
     index_of = {start: k for k, start in enumerate(starts)}

@@ -9,7 +9,6 @@ names the line, as for staffing files; nothing half-read is returned.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from collections.abc import Collection
 from datetime import date, datetime
@@ -20,11 +19,11 @@ import pandas as pd
 from optimize.workforce import ROSTER_COLUMNS, Agent
 from sim import Problem, ScenarioError
 from sim._types import TIMESTAMP_FORMAT, parse_timestamp
+from sim.csv_file import EXTRA, open_csv
 
 __all__ = ["read_roster_csv"]
 
 _MAX_PROBLEMS = 20
-_EXTRA = "\0extra"
 _OPTIONAL = ("break_start", "break_end")
 
 
@@ -81,7 +80,7 @@ def _parse_row(
     known: dict[str, Agent] | None,
 ) -> tuple:
     """One shift as a tuple in ``ROSTER_COLUMNS`` order; :class:`_RowError` says what is wrong."""
-    if _EXTRA in row:
+    if EXTRA in row:
         raise _RowError(f"has more cells than the header ({width})")
     row = {(key or "").strip(): (value or "").strip() for key, value in row.items()}
     name = row["agent"]
@@ -145,26 +144,7 @@ def read_roster_csv(
     line (at most the first 20 problems).
     """
     path = Path(path)
-    source = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(Problem("", "no such file"), str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(Problem("", f"cannot be read ({exc})"), source) from None
-    if not text.strip():
-        raise ScenarioError(
-            Problem("", "the file is empty; expected columns " + ", ".join(ROSTER_COLUMNS)),
-            source,
-        )
-    reader = csv.DictReader(text.splitlines(), restkey=_EXTRA)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [name for name in ROSTER_COLUMNS if name not in header]
-    if missing:
-        raise ScenarioError(
-            Problem("line 1", f"missing column(s) {', '.join(missing)}; found {', '.join(header)}"),
-            source,
-        )
+    source, reader, header = open_csv(path, ROSTER_COLUMNS)
     known = {agent.name: agent for agent in agents} if agents is not None else None
     pool_names = sorted(pools)
     rows: list[tuple] = []
