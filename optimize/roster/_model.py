@@ -228,6 +228,22 @@ def on_duty(m: pyo.ConcreteModel, data: RosterData, g: str, i: int):
     return pyo.quicksum(shifts) - pyo.quicksum(pauses)
 
 
+def add_shortfall_and_outsourcing(m: pyo.ConcreteModel, data: RosterData, hard: bool) -> None:
+    """For every requirement ``(i, p)``: ``short[i,p] ≥ 0`` heads missing (``= 0`` when
+    ``hard``) and, for the outsourced pools, ``0 ≤ out[i,p] ≤ max_agents_per_interval``."""
+    outsourced = data.section.costs.outsourced
+    out_pools = set(outsourced.pools) if outsourced else set()
+    demand = sorted(data.required)
+    m.demand = pyo.Set(initialize=demand, dimen=2, ordered=True)
+    m.short = pyo.Var(m.demand, domain=pyo.NonNegativeReals)
+    if hard:
+        for key in demand:
+            m.short[key].fix(0)
+    cap = outsourced.max_agents_per_interval if outsourced else 0
+    m.out_index = pyo.Set(initialize=[(i, p) for i, p in demand if p in out_pools], dimen=2)
+    m.out = pyo.Var(m.out_index, bounds=(0, cap))
+
+
 def add_coverage(m: pyo.ConcreteModel, data: RosterData, hard: bool) -> None:
     """Soft coverage of the requirements, with outsourced capacity.
 
@@ -243,22 +259,13 @@ def add_coverage(m: pyo.ConcreteModel, data: RosterData, hard: bool) -> None:
     """
     groups = sorted({g for g, _ in m.group_templates})
     demand = sorted(data.required)
-    outsourced = data.section.costs.outsourced
-    out_pools = set(outsourced.pools) if outsourced else set()
     pools_of = {g: g.split("|") for g in groups}
     split = [
         (g, i, p) for (i, p) in demand for g in groups if len(pools_of[g]) > 1 and p in pools_of[g]
     ]
     m.split_index = pyo.Set(initialize=split, dimen=3, ordered=True)
     m.z = pyo.Var(m.split_index, domain=pyo.NonNegativeReals)
-    m.demand = pyo.Set(initialize=demand, dimen=2, ordered=True)
-    m.short = pyo.Var(m.demand, domain=pyo.NonNegativeReals)
-    if hard:
-        for key in demand:
-            m.short[key].fix(0)
-    cap = outsourced.max_agents_per_interval if outsourced else 0
-    m.out_index = pyo.Set(initialize=[(i, p) for i, p in demand if p in out_pools], dimen=2)
-    m.out = pyo.Var(m.out_index, bounds=(0, cap))
+    add_shortfall_and_outsourcing(m, data, hard)
     duty = {}
     by_group: dict[tuple, list] = defaultdict(list)
     for g, i, p in split:

@@ -24,7 +24,7 @@ from sim.scenario import Horizon
 
 from ._data import HOUR, RosterData, allowed_lengths, prepare
 from ._diagnose import RosterInfeasible
-from ._model import add_breaks, on_duty
+from ._model import add_breaks, add_shortfall_and_outsourcing, on_duty
 from ._solve import SolveReport, solve
 
 __all__ = ["SHIFT_COLUMNS", "ShiftPlan", "create_shift_model", "plan_shifts"]
@@ -80,17 +80,7 @@ def add_shift_breaks(m: pyo.ConcreteModel, data: RosterData) -> None:
 def add_shift_coverage(m: pyo.ConcreteModel, data: RosterData, hard: bool) -> None:
     """``on_duty[i,p] + out[i,p] + short[i,p] ≥ req[i,p]`` for every requirement, with
     ``short = 0`` when ``hard`` and ``out`` bounded by the outsourced capacity."""
-    outsourced = data.section.costs.outsourced
-    out_pools = set(outsourced.pools) if outsourced else set()
-    demand = sorted(data.required)
-    m.demand = pyo.Set(initialize=demand, dimen=2, ordered=True)
-    m.short = pyo.Var(m.demand, domain=pyo.NonNegativeReals)
-    if hard:
-        for key in demand:
-            m.short[key].fix(0)
-    cap = outsourced.max_agents_per_interval if outsourced else 0
-    m.out_index = pyo.Set(initialize=[(i, p) for i, p in demand if p in out_pools], dimen=2)
-    m.out = pyo.Var(m.out_index, bounds=(0, cap))
+    add_shortfall_and_outsourcing(m, data, hard)
 
     def cover_rule(m, i, p):
         out = m.out[i, p] if (i, p) in m.out_index else 0
