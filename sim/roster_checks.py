@@ -180,6 +180,12 @@ def _break_problems(section: RosterSection, horizon: Horizon) -> Iterator[Proble
             f"must be a whole number of intervals ({_show(horizon.interval)} each) so that a "
             f"break takes whole intervals off the coverage, got {_show(breaks.duration)}",
         )
+    if breaks.start_every is not None and not _multiple(breaks.start_every, horizon.interval):
+        yield Problem(
+            "roster.breaks.start_every",
+            f"must be a whole number of intervals ({_show(horizon.interval)} each) so that "
+            f"breaks start where an interval starts, got {_show(breaks.start_every)}",
+        )
 
 
 def _contract_problems(section: RosterSection) -> Iterator[Problem]:

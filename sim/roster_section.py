@@ -101,13 +101,26 @@ class ShiftGrid(Frozen):
     latest_start: ClockTime = time(23, 30)
 
 
+DEFAULT_BREAK_GRID = 1800.0
+
+
 class Breaks(Frozen):
     """One unpaid break of ``duration`` in every shift longer than ``required_over``, lying
-    entirely inside the middle third of the shift; breaks of agents on the same shift are
-    staggered."""
+    entirely inside the middle third of the shift, starting a whole number of ``start_every``
+    after the shift start; breaks of agents on the same shift are staggered."""
 
     duration: PositiveDuration = 1800.0
     required_over: PositiveDuration = 6 * HOUR
+    # None: every 30 minutes, or every interval when intervals are longer. A coarser grid
+    # than 15-minute intervals keeps the roster model small and quick to solve (an 8-hour
+    # shift gets 4 break times instead of 9); planners schedule breaks on the half hour.
+    start_every: PositiveDuration | None = None
+
+    def grid(self, interval: float) -> float:
+        """The break start grid in seconds for intervals of ``interval`` seconds."""
+        if self.start_every is not None:
+            return self.start_every
+        return interval * max(1, round(DEFAULT_BREAK_GRID / interval))
 
 
 class NightDefinition(Frozen):

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import reduce
 
 import pandas as pd
 
@@ -79,6 +78,9 @@ class AgentData:
     # Agents this entry stands for: 1 for a named agent; a class size in the aggregated
     # relaxation (:meth:`RosterData.aggregate`), where every per-agent constant is scaled.
     count: int = 1
+    # Agents alike but for what only restricts them (availability, days off, rest and days
+    # in a row carried in) share a kind; the aggregate has one entry per kind.
+    kind: int = 0
 
     @property
     def group(self) -> str:
@@ -114,7 +116,7 @@ class RosterData:
     weeks: list[tuple[int, float]]  # (Monday, pro rata share) of calendar weeks in the horizon
     # interval → [(template, share of the interval on duty)]
     cover: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
-    # interval → [(shift length, break start, share of the interval on break)]
+    # interval → [(template, break offset, share of the interval on break)]
     cover_break: dict[int, list[tuple[int, int, float]]] = field(default_factory=dict)
 
     def moment(self, seconds: float) -> datetime:
@@ -126,34 +128,52 @@ class RosterData:
     def only(self, indices: Sequence[int]) -> RosterData:
         """The same problem restricted to some agents (renumbered), for diagnosis."""
         keep = [self.agents[i] for i in indices]
-        agents = [replace(a, index=k, symmetry_class=k) for k, a in enumerate(keep)]
+        agents = [replace(a, index=k, symmetry_class=k, kind=k) for k, a in enumerate(keep)]
         return RosterData(**{**self.__dict__, "agents": agents})
 
     def aggregate(self) -> RosterData:
-        """Each class of identical agents as one entry with ``count`` = its size.
+        """Each kind of agents as one entry with ``count`` = its size: an agent free of its
+        kind's restrictions (no availability limits, days off or rest and days in a row
+        carried in), who may work any shift some member may.
 
-        The model of the result is a relaxation of this one: its variables are the class
-        sums of the agents' variables and each constraint the class sum of the agents'
-        constraints, so any roster here maps to a solution there of the same cost. Its
-        optimum is a lower bound on the roster's, from a model a class-size times smaller.
+        The model of the result is a relaxation of this one: each member's rosters are
+        rosters of that free agent, the entry's variables are the kind's sums of its
+        members' variables and each constraint the sum of theirs, so any roster here maps to
+        a solution there of the same cost. Its optimum is a lower bound on the roster's,
+        from a model a kind-size times smaller.
         """
-        first: dict[int, AgentData] = {}
-        sizes: dict[int, int] = defaultdict(int)
+        members: dict[int, list[AgentData]] = defaultdict(list)
         for agent in self.agents:
-            first.setdefault(agent.symmetry_class, agent)
-            sizes[agent.symmetry_class] += 1
-        agents = [
-            replace(a, index=k, symmetry_class=k, count=sizes[c])
-            for k, (c, a) in enumerate(first.items())
-        ]
+            members[agent.kind].append(agent)
+        agents = []
+        for k, (kind, group) in enumerate(members.items()):
+            first = group[0]
+            free = replace(
+                first.agent,
+                available_from=None,
+                available_to=None,
+                days_off=frozenset(),
+                last_shift_end=None,
+                consecutive_days=0,
+            )
+            templates = tuple(sorted({t for agent in group for t in agent.templates}))
+            agents.append(
+                replace(
+                    first,
+                    index=k,
+                    agent=free,
+                    templates=templates,
+                    symmetry_class=k,
+                    count=len(group),
+                    kind=kind,
+                )
+            )
         return RosterData(**{**self.__dict__, "agents": agents})
 
     def restrict(self, keep: dict[int, set[int]]) -> RosterData:
-        """The same agents, each limited to the templates ``keep[symmetry class]``."""
+        """The same agents, each limited to the templates ``keep[kind]``."""
         agents = [
-            replace(
-                a, templates=tuple(k for k in a.templates if k in keep.get(a.symmetry_class, ()))
-            )
+            replace(a, templates=tuple(k for k in a.templates if k in keep.get(a.kind, ())))
             for a in self.agents
         ]
         return RosterData(**{**self.__dict__, "agents": agents})
@@ -227,7 +247,7 @@ def shift_templates(section: RosterSection, horizon: Horizon, origin: datetime) 
     last = grid.latest_start.hour * HOUR + grid.latest_start.minute * 60
     lengths = sorted({n for c in section.contracts.values() for n in allowed_lengths(section, c)})
     duration = round(breaks.duration)
-    step = reduce(math.gcd, [round(horizon.interval), every, duration])
+    step = round(breaks.grid(horizon.interval))
     start_s = round((horizon.start - origin).total_seconds())
     end_s = round((horizon.end - origin).total_seconds())
     night_need = rules.night.min_hours
@@ -374,6 +394,10 @@ def _symmetry_key(agent: Agent, cost: float, temporary: bool) -> tuple:
     )
 
 
+def _kind_key(agent: Agent, cost: float, temporary: bool) -> tuple:
+    return (tuple(sorted(agent.pools)), agent.contract, cost, agent.hours_this_week, temporary)
+
+
 def prepare(
     requirements: pd.DataFrame,
     agents: Sequence[Agent],
@@ -398,6 +422,7 @@ def prepare(
     if temporaries:
         everyone += [(agent, True) for agent in temporary_agents(section)]
     classes: dict[tuple, int] = {}
+    kinds: dict[tuple, int] = {}
     agent_data = []
     for k, (agent, temporary) in enumerate(everyone):
         contract = section.contracts[agent.contract]
@@ -405,7 +430,10 @@ def prepare(
         lengths = allowed_lengths(section, contract)
         keys = eligible_templates(agent, lengths, templates, origin, section, dates)
         symmetry = classes.setdefault(_symmetry_key(agent, cost, temporary), len(classes))
-        agent_data.append(AgentData(k, agent, contract, float(cost), keys, temporary, symmetry))
+        kind = kinds.setdefault(_kind_key(agent, cost, temporary), len(kinds))
+        agent_data.append(
+            AgentData(k, agent, contract, float(cost), keys, temporary, symmetry, kind=kind)
+        )
 
     data = RosterData(
         section=section,
@@ -446,11 +474,10 @@ def _coverage_coefficients(data: RosterData) -> None:
     for t in data.templates:
         for i, share in spread(t.start, t.end):
             cover[i].append((t.key, share))
-    starts = {
-        (t.length, t.start + o, t.break_seconds) for t in data.templates for o in t.break_offsets
-    }
-    for length, begin, pause in sorted(starts):
-        for i, share in spread(begin, begin + pause):
-            cover_break[i].append((length, begin, share))
+    for t in data.templates:
+        for o in t.break_offsets:
+            begin = t.start + o
+            for i, share in spread(begin, begin + t.break_seconds):
+                cover_break[i].append((t.key, o, share))
     data.cover = dict(cover)
     data.cover_break = dict(cover_break)

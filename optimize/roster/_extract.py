@@ -1,7 +1,7 @@
 """Reading a solved roster model back into tables: shifts with breaks, coverage, agent totals.
 
 Post-processing happens here, not in the model: individual breaks are handed out from the
-per-slot counts, and each shift is labelled with the pools its agent's group served.
+per-shift counts, and each shift is labelled with the pools its agent's group served.
 """
 
 from __future__ import annotations
@@ -58,33 +58,22 @@ def chosen_shifts(m: pyo.ConcreteModel) -> dict[int, list[int]]:
 
 
 def _break_starts(m: pyo.ConcreteModel, data: RosterData, chosen) -> dict[tuple[int, int], int]:
-    """(agent, template) → break start (seconds). The model fixed how many breaks of each
-    group and shift length start at each time; they go to the shifts earliest window end
-    first (agents by name among equal shifts), which always succeeds under the model's
-    constraints and spreads equal shifts over the break times the model chose."""
-    waiting: dict[tuple[str, int], list] = defaultdict(list)
+    """(agent, template) → break start (seconds). The model fixed how many of each group's
+    shifts of a template break at each offset (``nb``); the agents on that shift take them in
+    order of their names, earliest offset first."""
+    on_shift: dict[tuple[str, int], list] = defaultdict(list)
     for a, keys in chosen.items():
         for k in keys:
-            t = data.templates[k]
-            if t.break_offsets:
-                window = (t.start + t.break_offsets[0], t.start + t.break_offsets[-1])
-                waiting[data.agents[a].group, t.length].append(
-                    (window, data.agents[a].agent.name, a, k)
-                )
+            if data.templates[k].break_offsets:
+                on_shift[data.agents[a].group, k].append((data.agents[a].agent.name, a))
     start_of = {}
-    for (g, length), shifts in waiting.items():
-        shifts.sort()
-        times = sorted(tau for gg, ll, tau in m.b if gg == g and ll == length)
-        queue = iter(shifts)
-        for tau in times:
-            for _ in range(round(_value(m.b[g, length, tau]))):
-                item = next(queue, None)
-                if item is None:
-                    break
-                (first, last), _, a, k = item
-                start_of[a, k] = min(max(tau, first), last)
-        for (first, last), _, a, k in queue:  # only if counts were rounded oddly
-            start_of[a, k] = first + (last - first) // 2 // data.interval * data.interval
+    for (g, k), agents in on_shift.items():
+        t = data.templates[k]
+        offsets = [o for o in t.break_offsets for _ in range(round(_value(m.nb[g, k, o])))]
+        # Counts always match (the model's n[g,t] = Σ nb); the middle offset is a guard only.
+        offsets += [t.break_offsets[len(t.break_offsets) // 2]] * (len(agents) - len(offsets))
+        for (_, a), o in zip(sorted(agents), offsets, strict=False):
+            start_of[a, k] = t.start + o
     return start_of
 
 

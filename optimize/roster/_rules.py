@@ -14,6 +14,7 @@ so that any break inside the middle third keeps the rule.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from datetime import timedelta
 
@@ -242,6 +243,25 @@ def week_hours(m: pyo.ConcreteModel, agent: AgentData, w: int, coef: dict[int, f
     return pyo.quicksum(v * m.x[agent.index, k] for k, v in coef.items()) + carry
 
 
+def _fewest_shifts(agent: AgentData, w: int, coef: dict[int, float], need: float) -> int:
+    """Fewest shifts that can give ``need`` hours in week ``w`` (``coef``: least hours each
+    shift works inside it), after the hours carried in."""
+    if not coef:
+        return 0
+    carry = agent.agent.hours_this_week / HOUR if w == 0 else 0.0
+    return max(math.ceil((need - carry) / max(coef.values()) - _EPS), 0)
+
+
+def _inside_week(data: RosterData, agent: AgentData, w: int) -> dict[int, float]:
+    """The agent's shifts lying wholly inside calendar week ``w`` → their worked hours."""
+    lo = data.weeks[w][0]
+    return {
+        k: data.templates[k].worked / HOUR
+        for k in agent.templates
+        if lo <= data.templates[k].start and data.templates[k].end <= lo + WEEK
+    }
+
+
 def add_contract_hours(m: pyo.ConcreteModel, data: RosterData) -> None:
     """Rule (8): worked hours per calendar week ``W`` (Monday to Monday, carry-in in the
     first week) within the contract, pro rata by the week's share ``p_W`` (from its Monday to
@@ -254,6 +274,12 @@ def add_contract_hours(m: pyo.ConcreteModel, data: RosterData) -> None:
       at ``overtime_premium × cost_per_hour`` on top of the pay.
 
     ``ŵ``/``w⁻`` are the most/least a shift can work inside the week wherever its break lies.
+
+    Whole shifts: hours come in shifts, so also ``Σ_{t : w⁻_t(W) > 0} x[a,t] ≥
+    ⌈min·p_W / max_t w⁻_t(W)⌉`` and ``Σ_{t ⊂ W} x[a,t] ≤ ⌊(max + max_overtime)·p_W /
+    min_{t ⊂ W} w_t⌋`` (shifts lying wholly inside the week). Implied for one agent, but not
+    for the class aggregate (:meth:`RosterData.aggregate`), whose hours may be met in sum by
+    agents each a shift short; with them its plan can be shared out among the agents.
     """
     extra = data.section.costs.max_overtime_hours_per_week
     upper = {
@@ -273,13 +299,23 @@ def add_contract_hours(m: pyo.ConcreteModel, data: RosterData) -> None:
             low_need = contract.min_hours_per_week * share / HOUR
             if low_need > _EPS:
                 coef = week_coefficients(data, agent, w, upper=False)
-                need = low_need * (m.hire[a] if agent.temporary else agent.count)
-                m.contract_min.add(week_hours(m, agent, w, coef) >= need)
+                scale = m.hire[a] if agent.temporary else agent.count
+                m.contract_min.add(week_hours(m, agent, w, coef) >= low_need * scale)
+                fewest = _fewest_shifts(agent, w, coef, low_need)
+                if fewest > 1:
+                    m.contract_min.add(pyo.quicksum(m.x[a, k] for k in coef) >= fewest * scale)
             if (a, w) not in m.overtime_index:
                 continue
             high = week_hours(m, agent, w, upper[a, w])
             top = (contract.max_hours_per_week + extra) * share / HOUR
             m.contract_max.add(high <= top * agent.count)
+            inside = _inside_week(data, agent, w)
+            if inside:
+                most = math.floor(top / min(inside.values()) + _EPS)
+                if most < len({data.templates[k].day for k in inside}):
+                    m.contract_max.add(
+                        pyo.quicksum(m.x[a, k] for k in inside) <= most * agent.count
+                    )
             m.overtime_hours.add(
                 m.overtime[a, w] >= high - contract.max_hours_per_week * share / HOUR * agent.count
             )

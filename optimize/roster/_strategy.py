@@ -10,42 +10,54 @@ point method and over a minute with dual simplex, so solving it directly could n
 ``aggregate``, the default when classes hold several agents:
 
 1. solve the *class aggregate* (:meth:`RosterData.aggregate`) — a relaxation a class-size
-   smaller, whose best bound is a valid lower bound on every roster's cost;
-2. solve the per-agent model with each agent limited to the shifts its class used in step 1
-   and their neighbours on the start grid (:data:`NEIGHBOURS`) — a much smaller MIP whose
-   plan is a lawful roster, hence an upper bound;
-3. if the gap between the two is still above the target and time is left, solve the full
-   per-agent model from that roster (a MIP start) for the time left.
+   smaller, whose best bound is a valid lower bound on every
+   roster's cost; its plan says how many of each class work each shift;
+2. *disaggregate*: for each class on its own, share its shifts out among its agents under
+   every per-agent rule (:func:`._model.add_targets`), least overtime and unfairness first —
+   small MIPs, since coverage is already settled;
+3. *evaluate*: the per-agent model with every agent held to the shifts given, which places
+   the breaks (then staggered, :mod:`._spread`) and splits cross-trained agents between
+   pools — the roster.
 
-The reported bound is the best valid one (the aggregate's, or the full model's if step 3
-ran); the gap is measured between it and the roster returned. ``direct`` solves the
-per-agent model only.
+Class sums of per-agent rules lose little here (min rest, one shift a day and the contract
+hours are nearly exact in sum), so step 2 almost always succeeds. Where it fails for a
+class, or the gap is still above the target with time left, the per-agent model is solved
+with each agent limited to the shifts its class used and their neighbours on the start grid
+(:data:`NEIGHBOURS`), then in full from that roster (a MIP start).
+
+The reported bound is the best valid one (the aggregate's, or the full model's if it ran);
+the gap is measured between it and the roster returned. ``direct`` solves the per-agent
+model only.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import defaultdict
 from dataclasses import replace
 
 import pyomo.environ as pyo
 
-from ._data import RosterData
+from ._data import HOUR, AgentData, RosterData
+from ._extract import chosen_shifts
 from ._model import create_model
 from ._solve import SolveReport, relative_gap, solve
+from ._spread import spread_breaks
 
 __all__ = ["STRATEGIES", "solve_roster"]
 
 STRATEGIES = ("auto", "direct", "aggregate")
 NEIGHBOURS = 1  # start-grid steps either side of a shift the aggregate used
-AGGREGATE_SHARE = 0.4  # of the time limit, for step 1
+AGGREGATE_SHARE = 0.7  # of the time limit, for step 1
+DISAGGREGATION_GAP = 1e-4  # per class: overtime and fairness are small next to pay
 DIRECT_SIZE = 4000  # ``auto`` solves directly below this many shift variables
 
 
 def _choose(data: RosterData, strategy: str) -> str:
     if strategy != "auto":
         return strategy
-    classes = {agent.symmetry_class for agent in data.agents}
+    classes = {agent.kind for agent in data.agents}
     shifts = sum(len(agent.templates) for agent in data.agents)
     if len(classes) == len(data.agents) or shifts < DIRECT_SIZE:
         return "direct"
@@ -53,23 +65,150 @@ def _choose(data: RosterData, strategy: str) -> str:
 
 
 def _used_templates(m: pyo.ConcreteModel, data: RosterData, aggregate: RosterData):
-    """Class → templates the aggregate used, with their grid neighbours of the same length."""
-    step = round(data.section.shifts.start_every)
-    by_start = {(t.start, t.length): t.key for t in data.templates}
+    """Kind → templates the aggregate used, with their grid neighbours of the same length."""
     keep: dict[int, set[int]] = {}
     for entry in aggregate.agents:
-        chosen = set()
-        for k in entry.templates:
-            if (pyo.value(m.x[entry.index, k], exception=False) or 0) > 0.5:
-                t = data.templates[k]
-                for shift in range(-NEIGHBOURS, NEIGHBOURS + 1):
-                    near = by_start.get((t.start + shift * step, t.length))
-                    if near is not None:
-                        chosen.add(near)
-        # A class the aggregate left idle keeps all its shifts (its agents may still owe
+        used = [
+            k
+            for k in entry.templates
+            if (pyo.value(m.x[entry.index, k], exception=False) or 0) > 0.5
+        ]
+        # A kind the aggregate left idle keeps all its shifts (its agents may still owe
         # contract hours the narrowed model could not otherwise give them).
-        keep[entry.symmetry_class] = chosen or set(entry.templates)
+        keep[entry.kind] = _neighbours(data, used) or set(entry.templates)
     return keep
+
+
+def _class_targets(m: pyo.ConcreteModel, aggregate: RosterData) -> dict[int, dict[int, int]]:
+    """Class → {template: shifts} in the aggregate's plan."""
+    targets: dict[int, dict[int, int]] = {}
+    for entry in aggregate.agents:
+        counts = {}
+        for k in entry.templates:
+            value = round(pyo.value(m.x[entry.index, k], exception=False) or 0)
+            if value > 0:
+                counts[k] = value
+        targets[entry.kind] = counts
+    return targets
+
+
+def disaggregate(
+    data: RosterData,
+    targets: dict[int, dict[int, int]],
+    *,
+    deadline: float,
+    skip=(),
+) -> dict[int, tuple[int, ...]] | None:
+    """Agent index → the templates it works, sharing each kind's shifts out among its
+    agents (step 2); ``None`` when time ran out for some kind."""
+    members: dict[int, list[AgentData]] = defaultdict(list)
+    for agent in data.agents:
+        members[agent.kind].append(agent)
+    assigned: dict[int, tuple[int, ...]] = {}
+    for done, (kind, agents) in enumerate(members.items()):
+        wanted = targets.get(kind, {})
+        if not wanted:
+            assigned.update((agent.index, ()) for agent in agents)
+            continue
+        fair_share = (deadline - time.perf_counter()) / (len(members) - done)
+        shared = _share_out(data, agents, wanted, time_limit=2 * fair_share, skip=skip)
+        if shared is None:
+            # The aggregate's free agent may work shifts some members may not (days off,
+            # rest carried in): let the members swap to neighbouring shifts, at a price.
+            left = deadline - time.perf_counter()
+            shared = _share_out(data, agents, wanted, time_limit=left, skip=skip, soft=True)
+        if shared is None:
+            return None
+        assigned.update(shared)
+    return assigned
+
+
+def _share_out(
+    data: RosterData,
+    agents: list[AgentData],
+    wanted: dict[int, int],
+    *,
+    time_limit: float,
+    skip=(),
+    soft: bool = False,
+) -> dict[int, tuple[int, ...]] | None:
+    """One kind's agents → their shifts: exactly the ``wanted`` counts, or (``soft``) as
+    close as the rules allow with the shifts a grid step either side, each shift more or
+    fewer than wanted priced at an agent-hour short."""
+    if time_limit <= 0.1:
+        return None
+    allowed = set(wanted)
+    if soft:
+        allowed |= _neighbours(data, wanted)
+    sub = RosterData(
+        **{
+            **data.__dict__,
+            "required": {},
+            "agents": [
+                replace(agent, index=j, templates=tuple(k for k in agent.templates if k in allowed))
+                for j, agent in enumerate(agents)
+            ],
+        }
+    )
+    price = data.section.costs.understaffing_per_agent_interval * HOUR / data.interval
+    model = create_model(
+        sub,
+        skip=skip,
+        targets={(agents[0].group, k): n for k, n in wanted.items()},
+        deviation_price=price if soft else None,
+        symmetry=False,
+    )
+    report = solve(model, time_limit=time_limit, gap=DISAGGREGATION_GAP)
+    if not report.has_plan:
+        return None
+    return {
+        agent.index: tuple(
+            k
+            for k in sub.agents[j].templates
+            if (pyo.value(model.x[j, k], exception=False) or 0) > 0.5
+        )
+        for j, agent in enumerate(agents)
+    }
+
+
+def _neighbours(data: RosterData, keys) -> set[int]:
+    """Templates of the same length :data:`NEIGHBOURS` grid steps either side of ``keys``."""
+    step = round(data.section.shifts.start_every)
+    by_start = {(t.start, t.length): t.key for t in data.templates}
+    near = set()
+    for k in keys:
+        t = data.templates[k]
+        for shift in range(-NEIGHBOURS, NEIGHBOURS + 1):
+            other = by_start.get((t.start + shift * step, t.length))
+            if other is not None:
+                near.add(other)
+    return near
+
+
+def evaluate(
+    data: RosterData, assigned: dict[int, tuple[int, ...]], *, time_limit: float, **options
+) -> tuple[pyo.ConcreteModel, RosterData, SolveReport]:
+    """The per-agent model with every agent held to the shifts ``assigned`` (step 3): places
+    the breaks, splits cross-trained agents between pools, prices what is left short."""
+    held = RosterData(
+        **{
+            **data.__dict__,
+            "agents": [
+                replace(agent, templates=tuple(assigned.get(agent.index, ())))
+                for agent in data.agents
+            ],
+        }
+    )
+    # No symmetry rows: the sharing-out need not list identical agents in their order.
+    model = create_model(held, symmetry=False, **options)
+    for key in model.assignments:
+        model.x[key].fix(1)
+    started = time.perf_counter()
+    report = solve(model, time_limit=time_limit, gap=1e-6)
+    if report.has_plan:
+        left = max(time_limit - (time.perf_counter() - started), 1.0)
+        spread_breaks(model, held, report, time_limit=left)
+    return model, held, report
 
 
 def solve_roster(
@@ -84,44 +223,52 @@ def solve_roster(
     """Solve the roster of ``data``; returns the model holding the plan, the data it was
     built from (the agents' templates may be narrowed) and the report."""
     started = time.perf_counter()
+    deadline = started + time_limit
     chosen = _choose(data, strategy)
 
-    def build(of: RosterData, fairness: bool = True) -> pyo.ConcreteModel:
-        return create_model(of, hard_coverage=hard_coverage, skip=skip, fairness=fairness)
+    def build(of: RosterData, **options) -> pyo.ConcreteModel:
+        return create_model(of, hard_coverage=hard_coverage, skip=skip, **options)
 
     if chosen == "direct":
         model = build(data)
         built = time.perf_counter() - started
         report = solve(model, time_limit=max(time_limit - built, 1.0), gap=gap)
+        if report.has_plan:
+            spread_breaks(model, data, report, time_limit=max(deadline - time.perf_counter(), 1))
         return model, data, replace(report, build_seconds=built, strategy="direct")
 
     aggregate = data.aggregate()
-    coarse = build(aggregate, fairness=False)
-    left = time_limit - (time.perf_counter() - started)
+    coarse = build(aggregate)
+    left = deadline - time.perf_counter()
     first = solve(coarse, time_limit=max(AGGREGATE_SHARE * left, 1.0), gap=gap / 2)
     if first.status == "infeasible":  # the relaxation is infeasible: so is the roster
         return coarse, aggregate, replace(first, strategy="aggregate")
     bound = first.best_bound if first.best_bound is not None else -float("inf")
-    second = replace(first, status="no_solution", objective=None)
-    model, used = coarse, aggregate
+    model, used, plan = coarse, aggregate, replace(first, status="no_solution", objective=None)
     if first.has_plan:
-        narrow = data.restrict(_used_templates(coarse, data, aggregate))
-        model, used = build(narrow), narrow
-        left = time_limit - (time.perf_counter() - started)
-        second = solve(model, time_limit=max(left, 1.0), gap=gap / 2)
-    plan = second
-    if not second.has_plan or relative_gap(second.objective, bound) > gap:
-        left = time_limit - (time.perf_counter() - started)
-        if left > 5:
-            full = build(data)
-            if second.has_plan:
-                _copy_plan(model, full)
-            third = solve(full, time_limit=left, gap=gap, warm_start=second.has_plan)
-            better = second.objective is None or (third.objective or math.inf) <= second.objective
-            if third.has_plan and better:
-                model, used, plan = full, data, third
-            if third.best_bound is not None:
-                bound = max(bound, third.best_bound)
+        assigned = disaggregate(
+            data, _class_targets(coarse, aggregate), deadline=deadline - 1.0, skip=skip
+        )
+        if assigned is not None:
+            left = max(deadline - time.perf_counter(), 1.0)
+            model, used, plan = evaluate(
+                data, assigned, time_limit=left, hard_coverage=hard_coverage, skip=skip
+            )
+    if not plan.has_plan or relative_gap(plan.objective, bound) > gap:
+        repaired = _repair(
+            data, build, coarse, aggregate, (model, used, plan), bound, gap, deadline
+        )
+        bound = repaired[3]
+        if repaired[0] is not model and repaired[2].has_plan:
+            # A solver's incumbent may carry slack in its auxiliaries (overtime above what
+            # the shifts work, say): price its shifts exactly.
+            model, used, plan = evaluate(
+                data,
+                chosen_shifts(repaired[0]),
+                time_limit=max(deadline - time.perf_counter(), 5.0),
+                hard_coverage=hard_coverage,
+                skip=skip,
+            )
     elapsed = time.perf_counter() - started
     if not plan.has_plan:
         return model, used, replace(plan, seconds=elapsed, strategy="aggregate")
@@ -141,6 +288,31 @@ def solve_roster(
             strategy="aggregate",
         ),
     )
+
+
+def _repair(data, build, coarse, aggregate, current, bound, gap, deadline):
+    """The fallback: the per-agent model narrowed to the aggregate's shifts and their grid
+    neighbours, then in full from the best roster so far, for the time left."""
+    model, used, plan = current
+    left = deadline - time.perf_counter()
+    if left > 5 and not plan.has_plan and coarse is not None:
+        narrow = data.restrict(_used_templates(coarse, data, aggregate))
+        candidate = build(narrow)
+        second = solve(candidate, time_limit=max(left, 1.0), gap=gap / 2)
+        if second.has_plan:
+            model, used, plan = candidate, narrow, second
+    left = deadline - time.perf_counter()
+    if left > 5 and (not plan.has_plan or relative_gap(plan.objective, bound) > gap):
+        full = build(data)
+        if plan.has_plan:
+            _copy_plan(model, full)
+        third = solve(full, time_limit=left, gap=gap, warm_start=plan.has_plan)
+        better = plan.objective is None or (third.objective or math.inf) <= plan.objective
+        if third.has_plan and better:
+            model, used, plan = full, data, third
+        if third.best_bound is not None:
+            bound = max(bound, third.best_bound)
+    return model, used, plan, bound
 
 
 def _copy_plan(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:

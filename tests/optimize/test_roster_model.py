@@ -22,9 +22,12 @@ from optimize.audit import audit
 from optimize.roster import (
     RULE_FAMILIES,
     RosterInfeasible,
+    create_model,
     default_roster_section,
     plan_roster,
     plan_shifts,
+    prepare,
+    solve,
 )
 from optimize.workforce import Agent
 from sim.roster_section import RosterSection
@@ -304,6 +307,118 @@ def test_breaks_lie_in_the_middle_third_and_staggered_shifts_do_not_break_togeth
         assert row.shift_start + third <= row.break_start
         assert row.break_end <= row.shift_start + 2 * third
     _audit_clean(plan, section, horizon)
+
+
+def test_breaks_gather_where_coverage_wants_them_and_spread_where_it_does_not_care():
+    """Staggering is a tie-breaker: a dip in demand inside the break window takes both
+    breaks (no shortfall), while with flat demand the two agents break at different times."""
+    section = _section(
+        **{
+            "contracts.cheap.shift_lengths": ["8h"],
+            "shifts.lengths": ["8h"],
+            "shifts.earliest_start": "08:00",
+            "shifts.latest_start": "08:00",
+            "agent_classes": [{"pools": ["p"], "contract": "cheap", "count": 2}],
+        }
+    )
+    agents = [Agent(f"a{k}", ("p",), "cheap") for k in range(2)]
+    horizon = _horizon(1)
+    dip = (MONDAY + timedelta(hours=11, minutes=30), MONDAY + timedelta(hours=12))
+
+    def with_dip(t):
+        return {"p": 0 if dip[0] <= t < dip[1] else (2 if 8 <= t.hour < 16 else 0)}
+
+    plan = plan_roster(_requirements(horizon, with_dip), agents, section, horizon, gap=0.0)
+    assert plan.roster["break_start"].tolist() == [dip[0], dip[0]]
+    assert plan.coverage["shortfall"].sum() == 0
+    flat = _requirements(horizon, lambda t: {"p": 2 if 8 <= t.hour < 16 else 0})
+    plan = plan_roster(flat, agents, section, horizon, gap=0.0)
+    assert plan.roster["break_start"].nunique() == 2
+    _audit_clean(plan, section, horizon)
+
+
+def test_breaks_start_on_their_own_grid():
+    section = _section(
+        **{
+            "contracts.cheap.shift_lengths": ["8h"],
+            "shifts.lengths": ["8h"],
+            "shifts.earliest_start": "08:00",
+            "shifts.latest_start": "08:00",
+            "breaks.start_every": "1h",
+            "agent_classes": [{"pools": ["p"], "contract": "cheap", "count": 3}],
+        }
+    )
+    agents = [Agent(f"a{k}", ("p",), "cheap") for k in range(3)]
+    horizon = _horizon(1)
+    requirements = _requirements(horizon, lambda t: {"p": 3 if 8 <= t.hour < 16 else 0})
+    plan = plan_roster(requirements, agents, section, horizon, gap=0.0)
+    # The middle third of 08:00–16:00 is 10:40–13:20: on an hourly grid the break can start
+    # at 11:00 or 12:00 only, so three agents cannot all break at different times.
+    assert set(plan.roster["break_start"]) == {
+        MONDAY + timedelta(hours=11),
+        MONDAY + timedelta(hours=12),
+    }
+    _audit_clean(plan, section, horizon)
+
+
+def test_the_aggregate_strategy_matches_the_direct_optimum_when_hours_come_in_whole_shifts():
+    """Two kinds of identical agents, one who must work 32–44 h in 7.5 h shifts (so 5 shifts
+    each, which the kind's summed hours alone would not say), one agent with a day off and
+    one with rest carried in: the aggregate route (relaxation, sharing out, evaluation)
+    reaches the direct model's optimum, with a bound below it."""
+    section = _section(
+        **{
+            "contracts.cheap.shift_lengths": ["8h"],
+            "contracts.cheap.min_hours_per_week": "32h",
+            "contracts.cheap.max_hours_per_week": "40h",
+            "costs.max_overtime_hours_per_week": "4h",
+            "contracts.dear.shift_lengths": ["8h"],
+            "shifts.lengths": ["8h"],
+            "shifts.start_every": "2h",
+            "shifts.earliest_start": "06:00",
+            "shifts.latest_start": "14:00",
+        }
+    )
+    agents = [Agent(f"c{k}", ("p",), "cheap") for k in range(4)]
+    agents[1] = Agent("c1", ("p",), "cheap", days_off=frozenset({MONDAY.date()}))
+    agents[2] = Agent("c2", ("p",), "cheap", last_shift_end=MONDAY + timedelta(hours=1))
+    agents += [Agent(f"d{k}", ("p",), "dear") for k in range(2)]
+    horizon = _horizon(7)
+    requirements = _requirements(
+        horizon, lambda t: {"p": 3 if 8 <= t.hour < 18 else (1 if 6 <= t.hour < 22 else 0)}
+    )
+    direct = plan_roster(
+        requirements, agents, section, horizon, gap=0.0, time_limit=60, strategy="direct"
+    )
+    aggregate = plan_roster(
+        requirements, agents, section, horizon, gap=0.005, time_limit=60, strategy="aggregate"
+    )
+    assert aggregate.report.strategy == "aggregate"
+    assert aggregate.report.best_bound <= direct.report.objective + 1e-6
+    assert aggregate.report.objective <= direct.report.objective * 1.005 + 1e-6
+    shifts = aggregate.roster.groupby("agent").size()
+    assert (shifts[[f"c{k}" for k in range(4)]] == 5).all()
+    _audit_clean(aggregate, section, horizon)
+
+
+def test_the_class_aggregate_knows_contract_hours_come_in_whole_shifts():
+    """Four agents owing 32 h a week in 7.5 h shifts each need 5 shifts (4 give only 30 h):
+    the aggregate's cheapest plan has 20 shifts, not the 18 that 128 h in sum would allow."""
+    section = _section(
+        **{
+            "contracts.cheap.shift_lengths": ["8h"],
+            "contracts.cheap.min_hours_per_week": "32h",
+            "shifts.lengths": ["8h"],
+        }
+    )
+    agents = [Agent(f"c{k}", ("p",), "cheap") for k in range(4)]
+    horizon = _horizon(7)
+    requirements = _requirements(horizon, lambda t: {"p": 0})
+    data = prepare(requirements, agents, section, horizon).aggregate()
+    assert [entry.count for entry in data.agents] == [4]
+    model = create_model(data)
+    report = solve(model, time_limit=30, gap=0.0)
+    assert report.objective == pytest.approx(20 * 7.5 * 10)
 
 
 # -- identical agents, infeasibility, multi-skilled agents ---------------------------------------

@@ -181,6 +181,11 @@ BROKEN = [
         id="break-off-interval",
     ),
     pytest.param(
+        _roster("breaks", "start_every", value="20min"),
+        "roster.breaks.start_every: must be a whole number of intervals (15 min each)",
+        id="break-grid-off-interval",
+    ),
+    pytest.param(
         _roster("rules", "weekly_rest", value="7d"),
         "roster.rules.weekly_rest: must be shorter than 7 days",
         id="weekly-rest-a-week",
