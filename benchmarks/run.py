@@ -29,6 +29,7 @@ import json
 import math
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -689,7 +690,8 @@ def engine_fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
-def _git_rev() -> str:
+def _git_rev(paths: tuple[str, ...] = ("sim",)) -> str:
+    """Short commit of the checkout, noting uncommitted changes under ``paths``."""
     try:
         proc = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -700,16 +702,19 @@ def _git_rev() -> str:
         return ""
     rev = proc.stdout.strip()
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "sim"], cwd=ROOT, capture_output=True, text=True
+        ["git", "status", "--porcelain", "--", *paths], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    return f"{rev} + uncommitted changes in sim/" if dirty else rev
+    where = " or ".join(f"{path}/" for path in paths)
+    return f"{rev} + uncommitted changes in {where}" if dirty else rev
 
 
-def _versions() -> str:
+def _versions(
+    dists: tuple[str, ...] = ("surgeplan", "simpy", "ciw", "numpy", "pandas", "pydantic"),
+) -> str:
     from importlib import metadata
 
     parts = []
-    for dist in ("surgeplan", "simpy", "ciw", "numpy", "pandas", "pydantic"):
+    for dist in dists:
         try:
             parts.append(f"{dist} {metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -860,6 +865,28 @@ def render(
     return "\n".join(L) + "\n"
 
 
+# Sections other benchmark scripts own in docs/benchmarks.md, kept when this one rewrites it.
+_SECTION = re.compile(r"<!-- ([\w.-]+): begin -->\n.*?<!-- \1: end -->\n", re.S)
+
+
+def kept_sections(path: Path) -> str:
+    """The marked sections of ``path`` (empty if it does not exist), in their order."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    return "".join("\n" + match.group(0) for match in _SECTION.finditer(text))
+
+
+def with_section(text: str, key: str, body: str) -> str:
+    """``text`` with the section marked ``key`` replaced by ``body`` (appended if absent)."""
+    section = f"<!-- {key}: begin -->\n{body.rstrip()}\n<!-- {key}: end -->\n"
+    for match in _SECTION.finditer(text):
+        if match.group(1) == key:
+            return text[: match.start()] + section + text[match.end() :]
+    return text.rstrip("\n") + "\n\n" + section
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -955,7 +982,7 @@ def main(argv: list[str] | None = None) -> int:
     if docs is None:
         docs = "-" if (args.quick or args.only or set(engines) != set(ENGINE_LABEL)) else str(DOCS)
     if docs != "-":
-        write_atomic(Path(docs), report)
+        write_atomic(Path(docs), report + kept_sections(Path(docs)))
         print(f"wrote {docs}")
     return 0
 

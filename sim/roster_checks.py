@@ -122,6 +122,9 @@ def _agent_source_problems(section: RosterSection, pools: Collection[str]) -> It
 
 
 def _shift_grid_problems(section: RosterSection, horizon: Horizon) -> Iterator[Problem]:
+    if section.shifts.templates is not None:
+        yield from _template_problems(section, horizon)
+        return
     grid = section.shifts
     interval = horizon.interval
     every = grid.start_every
@@ -166,6 +169,46 @@ def _shift_grid_problems(section: RosterSection, horizon: Horizon) -> Iterator[P
             )
 
 
+def _template_problems(section: RosterSection, horizon: Horizon) -> Iterator[Problem]:
+    """Named templates start and end on interval boundaries, and someone can work each."""
+    interval = horizon.interval
+    if not _multiple(_seconds_of_day(horizon.start), interval):
+        yield Problem(
+            "horizon.start",
+            f"must be a whole number of intervals ({_show(interval)}) after midnight when the "
+            f"scenario has a roster: shifts start at fixed clock times, got "
+            f"{horizon.start:{TIMESTAMP_FORMAT}}",
+        )
+    longest = section.rules.max_shift_length
+    lengths = {round(n) for c in section.contracts.values() for n in c.shift_lengths}
+    for i, template in enumerate(section.shifts.templates or ()):
+        where = f"roster.shifts.templates[{i}]"
+        if not _multiple(_seconds_of_day(template.start), interval):
+            yield Problem(
+                f"{where}.start",
+                f"must be a whole number of intervals ({_show(interval)} each) after midnight "
+                f"so that the shift starts where an interval starts, got {_clock(template.start)}",
+            )
+        if not _multiple(template.length, interval):
+            yield Problem(
+                f"{where}.length",
+                f"must be a whole number of intervals ({_show(interval)} each) so that the "
+                f"shift ends where an interval ends, got {_show(template.length)}",
+            )
+        elif template.length > longest + _EPS:
+            yield Problem(
+                f"{where}.length",
+                f"{_show(template.length)} is longer than roster.rules.max_shift_length "
+                f"({_show(longest)}), so the shift could never be worked",
+            )
+        elif round(template.length) not in lengths:
+            yield Problem(
+                f"{where}.length",
+                f"no contract allows {_show(template.length)} shifts (roster.contracts.*."
+                "shift_lengths), so the shift could never be worked",
+            )
+
+
 def _break_problems(section: RosterSection, horizon: Horizon) -> Iterator[Problem]:
     breaks = section.breaks
     if breaks.duration >= breaks.required_over:
@@ -189,7 +232,10 @@ def _break_problems(section: RosterSection, horizon: Horizon) -> Iterator[Proble
 
 
 def _contract_problems(section: RosterSection) -> Iterator[Problem]:
-    grid_lengths = section.shifts.lengths
+    grid_lengths = section.shifts.offered_lengths
+    offer = "roster.shifts.lengths"
+    if section.shifts.templates is not None:
+        offer = "the lengths of roster.shifts.templates"
     longest = section.rules.max_shift_length
     for name, contract in section.contracts.items():
         where = f"roster.contracts.{name}"
@@ -197,7 +243,7 @@ def _contract_problems(section: RosterSection) -> Iterator[Problem]:
             if not any(abs(length - allowed) < _EPS for allowed in grid_lengths):
                 yield Problem(
                     f"{where}.shift_lengths[{i}]",
-                    f"{_show(length)} is not one of roster.shifts.lengths "
+                    f"{_show(length)} is not one of {offer} "
                     f"({', '.join(map(_show, grid_lengths))}): a contract picks its shift "
                     "lengths from the shift grid",
                 )

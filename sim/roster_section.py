@@ -27,6 +27,7 @@ __all__ = [
     "RosterCosts",
     "RosterSection",
     "ShiftGrid",
+    "ShiftTemplate",
     "TemporaryHires",
 ]
 
@@ -83,11 +84,30 @@ class AgentClass(Frozen):
     name: str | None = None  # agents are named "<name>-001"…; default from pools and contract
 
 
+class ShiftTemplate(Frozen):
+    """A named shift offered on every date: it starts at ``start`` and lasts ``length``.
+
+    ``pay_factor`` is a shift premium: each worked hour of the shift costs
+    ``pay_factor × cost_per_hour`` (2.0 for nights paid double). Overtime premiums stay on the
+    plain hourly cost, since overtime belongs to the week, not to one shift.
+    """
+
+    name: Annotated[str, Field(min_length=1)]
+    start: ClockTime
+    length: PositiveDuration
+    pay_factor: Annotated[float, Field(gt=0)] = 1.0
+
+
+# The fields that describe a start grid; ``templates`` replaces all of them.
+GRID_FIELDS = ("start_every", "lengths", "earliest_start", "latest_start")
+
+
 class ShiftGrid(Frozen):
     """Where shifts may start and how long they may be (the contract narrows the lengths).
 
-    Shift length is elapsed time, break included; shifts may cross midnight and belong to the
-    day they start on.
+    Either a start grid (a start every ``start_every`` between ``earliest_start`` and
+    ``latest_start``, each of ``lengths``) or named ``templates``, never both. Shift length is
+    elapsed time, break included; shifts may cross midnight and belong to the day they start on.
     """
 
     start_every: PositiveDuration = 1800.0
@@ -99,6 +119,54 @@ class ShiftGrid(Frozen):
     )
     earliest_start: ClockTime = time(0, 0)
     latest_start: ClockTime = time(23, 30)
+    templates: Annotated[tuple[ShiftTemplate, ...], Field(min_length=1)] | None = None
+
+    @field_validator("templates")
+    @classmethod
+    def _distinct(cls, value: tuple[ShiftTemplate, ...] | None) -> tuple[ShiftTemplate, ...] | None:
+        # Two templates with the same start and length would be one shift at two prices: the
+        # model would only ever use the cheaper, and a roster could not tell them apart.
+        seen_name: dict[str, int] = {}
+        seen_shift: dict[tuple[time, float], int] = {}
+        for i, template in enumerate(value or ()):
+            first = seen_name.setdefault(template.name, i)
+            if first != i:
+                raise ValueError(
+                    f"[{i}].name {template.name!r} is also the name of [{first}]; "
+                    "template names must be unique"
+                )
+            first = seen_shift.setdefault((template.start, template.length), i)
+            if first != i:
+                raise ValueError(
+                    f"[{i}] ({template.name!r}) starts and ends like [{first}] "
+                    f"({value[first].name!r}); give each shift once"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _templates_or_grid(self) -> ShiftGrid:
+        given = [name for name in GRID_FIELDS if name in self.model_fields_set]
+        if self.templates is not None and given:
+            raise ValueError(
+                f"{', '.join(given)} cannot be given together with templates: with templates, "
+                "shifts start only at the templates' times and lengths"
+            )
+        return self
+
+    @property
+    def offered_lengths(self) -> tuple[float, ...]:
+        """The shift lengths on offer: the templates' when there are templates."""
+        if self.templates is None:
+            return self.lengths
+        return tuple(sorted({template.length for template in self.templates}))
+
+    def pay_factor(self, start: time, length: float) -> float:
+        """The ``pay_factor`` of the template starting at clock time ``start`` and lasting
+        ``length`` seconds; 1.0 for any other shift (a grid shift, or one edited by hand)."""
+        for template in self.templates or ():
+            if template.start == start and abs(template.length - length) < 1e-6:
+                return template.pay_factor
+        return 1.0
 
 
 DEFAULT_BREAK_GRID = 1800.0

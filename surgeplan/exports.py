@@ -70,6 +70,21 @@ def _night_seconds(shift: Shift, section: RosterSection) -> float:
     return total
 
 
+def _paid_hours(shifts: Iterable[Shift], section: RosterSection) -> float:
+    """Worked hours weighted by each shift's ``pay_factor``.
+
+    roster.csv does not name templates, so a shift takes the factor of the template
+    (``shifts.templates``) with its start clock time and elapsed length, and 1.0 when none
+    matches (a grid shift, or one a manager moved).
+    """
+    grid = section.shifts
+    seconds = 0.0
+    for shift in shifts:
+        length = (shift.end - shift.start).total_seconds()
+        seconds += shift.worked_seconds * grid.pay_factor(shift.start.time(), length)
+    return seconds / HOUR
+
+
 def _week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())  # weeks start on Monday
 
@@ -102,8 +117,10 @@ def agents_summary(
     ``rules.night.min_hours`` worked in the night window; ``weekend_days`` the Saturdays and
     Sundays on which a shift starts; ``overtime_hours`` the worked hours above the contract's
     ``max_hours_per_week`` in each calendar week (see :func:`_overtime_seconds`);
-    ``cost`` = hours_worked × cost_per_hour + overtime_hours × cost_per_hour ×
-    ``costs.overtime_premium`` (the agent's cost_per_hour, or else the contract's).
+    ``cost`` = paid hours × cost_per_hour + overtime_hours × cost_per_hour ×
+    ``costs.overtime_premium`` (the agent's cost_per_hour, or else the contract's), where paid
+    hours are the worked hours of each shift times its template's ``pay_factor`` (see
+    :func:`_paid_hours`; equal to hours_worked without templates).
     """
     section = _section(scenario)
     shifts = roster if isinstance(roster, list) else shifts_of(roster)
@@ -115,6 +132,7 @@ def agents_summary(
         contract = section.contracts[agent.contract]
         rate = contract.cost_per_hour if agent.cost_per_hour is None else agent.cost_per_hour
         hours = sum(shift.worked_seconds for shift in own) / HOUR
+        paid = _paid_hours(own, section)
         start = scenario.horizon.start
         overtime = _overtime_seconds(agent, own, contract.max_hours_per_week, start) / HOUR
         rows.append(
@@ -128,7 +146,7 @@ def agents_summary(
                 "nights": sum(_night_seconds(s, section) >= min_night for s in own),
                 "weekend_days": len({s.date for s in own if s.date.weekday() >= 5}),
                 "cost_per_hour": rate,
-                "cost": round(rate * (hours + overtime * section.costs.overtime_premium), 2),
+                "cost": round(rate * (paid + overtime * section.costs.overtime_premium), 2),
             }
         )
     return pd.DataFrame(rows, columns=AGENTS_SUMMARY_COLUMNS)

@@ -12,11 +12,11 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from sim.roster_section import Contract, NightDefinition, RosterSection
+from sim.roster_section import Contract, NightDefinition, RosterSection, ShiftGrid
 from sim.scenario import Horizon
 
 from ..workforce import Agent
@@ -34,7 +34,9 @@ class Template:
     """One shift an agent may be given: start, elapsed length and where its break may go.
 
     ``break_offsets`` are the allowed break starts, in seconds after the shift start, all
-    inside the middle third; empty for a shift of at most ``breaks.required_over``.
+    inside the middle third; empty for a shift of at most ``breaks.required_over``. ``name``
+    and ``pay_factor`` come from a named template (``shifts.templates``): each worked hour
+    costs ``pay_factor × cost_per_hour``; a grid shift has no name and factor 1.
     """
 
     key: int
@@ -45,6 +47,8 @@ class Template:
     day: int  # index into RosterData.dates: the date the shift starts on
     night: bool
     late: bool
+    name: str = ""
+    pay_factor: float = 1.0
 
     @property
     def end(self) -> int:
@@ -191,7 +195,7 @@ def allowed_lengths(section: RosterSection, contract: Contract) -> tuple[int, ..
 
     This is rule (2), ``length ≤ max_shift_length``, applied by never creating longer shifts.
     """
-    grid = {round(length) for length in section.shifts.lengths}
+    grid = {round(length) for length in section.shifts.offered_lengths}
     longest = section.rules.max_shift_length
     return tuple(
         sorted(
@@ -232,46 +236,73 @@ def _night_upper(start: int, end: int, worked: int, night: NightDefinition) -> i
     return min(total, worked)
 
 
+def _clock_seconds(value: time) -> int:
+    return value.hour * HOUR + value.minute * 60 + value.second
+
+
+def daily_shifts(grid: ShiftGrid, lengths: Sequence[int]) -> list[tuple[int, int, str, float]]:
+    """``(clock, length, name, pay_factor)`` of the shifts that may start on any one date, by
+    start: the named templates of a length in ``lengths``, or else every start of the grid
+    (each ``start_every`` from ``earliest_start`` to ``latest_start``) with each length."""
+    if grid.templates is not None:
+        return sorted(
+            (_clock_seconds(t.start), round(t.length), t.name, t.pay_factor)
+            for t in grid.templates
+            if round(t.length) in lengths
+        )
+    every = round(grid.start_every)
+    first = _clock_seconds(grid.earliest_start)
+    last = _clock_seconds(grid.latest_start)
+    clocks = range(-(-first // every) * every, last + 1, every)
+    return [(clock, length, "", 1.0) for clock in clocks for length in lengths]
+
+
 def shift_templates(section: RosterSection, horizon: Horizon, origin: datetime) -> list[Template]:
-    """Every shift of the grid: each start time every ``start_every`` between ``earliest_start``
-    and ``latest_start`` of each date, inside the horizon, with each length some contract
-    allows; a shift needing a break gets one only if a break start fits the middle third.
+    """Every shift of :func:`daily_shifts` on each date, starting inside the horizon, with
+    each length some contract allows; a shift needing a break gets one only if a break start
+    fits the middle third.
 
     Night (rule 9) is decided conservatively: a shift is a night shift if it *could* work at
     least ``night.min_hours`` in the night spans wherever its break lies, so the cap on night
     shifts holds whatever break the shift is given.
     """
     grid, rules, breaks = section.shifts, section.rules, section.breaks
-    every = round(grid.start_every)
-    first = grid.earliest_start.hour * HOUR + grid.earliest_start.minute * 60
-    last = grid.latest_start.hour * HOUR + grid.latest_start.minute * 60
     lengths = sorted({n for c in section.contracts.values() for n in allowed_lengths(section, c)})
     duration = round(breaks.duration)
     step = round(breaks.grid(horizon.interval))
     start_s = round((horizon.start - origin).total_seconds())
     end_s = round((horizon.end - origin).total_seconds())
     night_need = rules.night.min_hours
+    daily = daily_shifts(grid, lengths)
     templates: list[Template] = []
     n_days = -(-end_s // DAY)
     for day in range(n_days):
-        clock = -(-first // every) * every
-        while clock <= last:
+        for clock, length, name, pay_factor in daily:
             start = day * DAY + clock
-            clock += every
             if not start_s <= start < end_s:
                 continue
-            for length in lengths:
-                needs_break = length > breaks.required_over + 1e-6
-                offsets = break_offsets(length, duration, step) if needs_break else ()
-                if needs_break and not offsets:
-                    continue  # no lawful break fits: the shift cannot be worked
-                pause = duration if needs_break else 0
-                worked = length - pause
-                night = _night_upper(start, start + length, worked, rules.night) >= night_need
-                late = not night and start + length > day * DAY + LATE_AFTER
-                templates.append(
-                    Template(len(templates), start, length, pause, offsets, day, night, late)
+            needs_break = length > breaks.required_over + 1e-6
+            offsets = break_offsets(length, duration, step) if needs_break else ()
+            if needs_break and not offsets:
+                continue  # no lawful break fits: the shift cannot be worked
+            pause = duration if needs_break else 0
+            worked = length - pause
+            night = _night_upper(start, start + length, worked, rules.night) >= night_need
+            late = not night and start + length > day * DAY + LATE_AFTER
+            templates.append(
+                Template(
+                    len(templates),
+                    start,
+                    length,
+                    pause,
+                    offsets,
+                    day,
+                    night,
+                    late,
+                    name,
+                    pay_factor,
                 )
+            )
     return templates
 
 

@@ -156,7 +156,9 @@ def coverage_table(m: pyo.ConcreteModel, data: RosterData) -> pd.DataFrame:
 
 def summary_table(m: pyo.ConcreteModel, data: RosterData) -> pd.DataFrame:
     """Per agent (temporary agents only if hired): shifts, worked and overtime hours,
-    nights, weekend days, late shifts and cost (pay, overtime premium, hiring fee)."""
+    nights, weekend days, late shifts and cost: pay (each shift's worked hours times the
+    hourly cost and its ``pay_factor``), overtime premium (on the plain hourly cost) and
+    hiring fee."""
     chosen = chosen_shifts(m)
     costs = data.section.costs
     overtime: dict[int, float] = defaultdict(float)
@@ -172,7 +174,8 @@ def summary_table(m: pyo.ConcreteModel, data: RosterData) -> pd.DataFrame:
         templates = [data.templates[k] for k in keys]
         worked = sum(t.worked for t in templates) / HOUR
         extra = round(overtime[a], 6)
-        pay = agent.cost_per_hour * (worked + costs.overtime_premium * extra)
+        paid = sum(t.worked * t.pay_factor for t in templates) / HOUR
+        pay = agent.cost_per_hour * (paid + costs.overtime_premium * extra)
         rows.append(
             {
                 "agent": agent.agent.name,

@@ -380,8 +380,9 @@ def _most_of_kind(data: RosterData, agent, kind: str) -> int:
 def add_objective(m: pyo.ConcreteModel, data: RosterData) -> None:
     """Minimise, all in the contracts' currency:
 
-    ``Σ_{a,t} cost_a·w_t/3600·x[a,t]`` (pay for worked hours) ``+ Σ premium·cost_a·ot[a,W]``
-    (overtime) ``+ Σ fixed_cost·hire[a]`` ``+ Σ price_out·out[i,p]``
+    ``Σ_{a,t} cost_a·f_t·w_t/3600·x[a,t]`` (pay for worked hours, ``f_t`` the template's
+    ``pay_factor``) ``+ Σ premium·cost_a·ot[a,W]`` (overtime, on the plain hourly cost)
+    ``+ Σ fixed_cost·hire[a]`` ``+ Σ price_out·out[i,p]``
     ``+ Σ price_i·short[i,p]`` (understaffing, higher in peak windows)
     ``+ fairness_weight·Σ (j − 1)·e[a,κ,j]`` (fairness).
     """
@@ -389,7 +390,11 @@ def add_objective(m: pyo.ConcreteModel, data: RosterData) -> None:
     agents = data.agents
     m.pay_cost = pyo.Expression(
         expr=pyo.quicksum(
-            agents[a].cost_per_hour * data.templates[k].worked / HOUR * m.x[a, k]
+            agents[a].cost_per_hour
+            * data.templates[k].pay_factor
+            * data.templates[k].worked
+            / HOUR
+            * m.x[a, k]
             for a, k in m.assignments
         )
     )

@@ -90,16 +90,13 @@ def add_shift_coverage(m: pyo.ConcreteModel, data: RosterData, hard: bool) -> No
 
 
 def add_shift_objective(m: pyo.ConcreteModel, data: RosterData) -> None:
-    """Minimise ``Σ rate(L_t)·w_t/3600·c[t,p] + Σ price_out·out + Σ price_i·short`` with
-    ``rate(L)`` the cheapest contract pay per hour among contracts allowing length ``L``."""
+    """Minimise ``Σ rate(L_t)·f_t·w_t/3600·n[p,t] + Σ price_out·out + Σ price_i·short`` with
+    ``rate(L)`` the cheapest contract pay per hour among contracts allowing length ``L`` and
+    ``f_t`` the template's ``pay_factor``."""
     rates = hourly_rates(data)
     costs = data.section.costs
-    m.pay_cost = pyo.Expression(
-        expr=pyo.quicksum(
-            rates[data.templates[k].length] * data.templates[k].worked / HOUR * m.n[p, k]
-            for p, k in m.group_templates
-        )
-    )
+    pay = {t.key: rates[t.length] * t.pay_factor * t.worked / HOUR for t in data.templates}
+    m.pay_cost = pyo.Expression(expr=pyo.quicksum(pay[k] * m.n[p, k] for p, k in m.group_templates))
     price_out = costs.outsourced.cost_per_agent_interval if costs.outsourced else 0.0
     m.outsourced_cost = pyo.Expression(expr=pyo.quicksum(price_out * m.out[key] for key in m.out))
     m.shortfall_cost = pyo.Expression(
