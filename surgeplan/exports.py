@@ -26,6 +26,7 @@ import pandas as pd
 from optimize.workforce import Agent
 from sim import Scenario
 from sim.roster_section import RosterSection
+from sim.scenario import Horizon
 
 from .io import atomic_write_bytes, write_csv
 from .roster_table import Shift, shifts_of
@@ -90,20 +91,29 @@ def _week_of(day: date) -> date:
 
 
 def _overtime_seconds(
-    agent: Agent, shifts: Iterable[Shift], max_per_week: float, horizon_start: datetime
+    agent: Agent, shifts: Iterable[Shift], max_per_week: float, horizon: Horizon
 ) -> float:
-    """Rostered hours beyond the contract's weekly maximum, summed over calendar weeks.
+    """Rostered hours beyond the contract's weekly maximum, summed over calendar weeks, as
+    the roster model prices them.
 
-    A shift counts in the week of the day it starts. The hours the agent worked before the
-    horizon in its first week (``hours_this_week``) count towards that week's maximum, but
-    overtime is only what the roster adds; a week cut by the horizon's end is not pro-rated.
+    A shift counts in the week of the day it starts. A week cut by the horizon's end has its
+    maximum pro rata (the part from its Monday to the horizon end, as the labour rules count
+    it). The hours the agent worked before the horizon in its first week
+    (``hours_this_week``) count towards that week's maximum, but overtime is only what the
+    roster adds.
     """
     worked: dict[date, float] = defaultdict(float)
     for shift in shifts:
         worked[_week_of(shift.date)] += shift.worked_seconds
-    carried = {_week_of(horizon_start.date()): agent.hours_this_week}
+    carried = {_week_of(horizon.start.date()): agent.hours_this_week}
+
+    def allowed(week: date) -> float:
+        monday = datetime.combine(week, datetime.min.time())
+        inside = (min(monday + timedelta(days=7), horizon.end) - monday).total_seconds()
+        return max_per_week * min(inside / (7 * 24 * 3600), 1.0)
+
     return sum(
-        max(0.0, min(hours, carried.get(week, 0.0) + hours - max_per_week))
+        max(0.0, min(hours, carried.get(week, 0.0) + hours - allowed(week)))
         for week, hours in worked.items()
     )
 
@@ -133,8 +143,9 @@ def agents_summary(
         rate = contract.cost_per_hour if agent.cost_per_hour is None else agent.cost_per_hour
         hours = sum(shift.worked_seconds for shift in own) / HOUR
         paid = _paid_hours(own, section)
-        start = scenario.horizon.start
-        overtime = _overtime_seconds(agent, own, contract.max_hours_per_week, start) / HOUR
+        overtime = (
+            _overtime_seconds(agent, own, contract.max_hours_per_week, scenario.horizon) / HOUR
+        )
         rows.append(
             {
                 "agent": agent.name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -85,6 +85,18 @@ class AgentData:
     # Agents alike but for what only restricts them (availability, days off, rest and days
     # in a row carried in) share a kind; the aggregate has one entry per kind.
     kind: int = 0
+    # Aggregate entries only: how many of the kind's members may work each template, and
+    # on each date (fewer than ``count`` where days off or carry-in keep some away).
+    template_capacity: Mapping[int, int] | None = None
+    day_capacity: Mapping[int, int] | None = None
+
+    def most_on(self, key: int) -> int:
+        """At most this many of the entry's agents work template ``key``."""
+        return self.count if self.template_capacity is None else self.template_capacity[key]
+
+    def most_on_day(self, day: int) -> int:
+        """At most this many of the entry's agents work on date ``day``."""
+        return self.count if self.day_capacity is None else self.day_capacity.get(day, 0)
 
     @property
     def group(self) -> str:
@@ -160,7 +172,14 @@ class RosterData:
                 last_shift_end=None,
                 consecutive_days=0,
             )
-            templates = tuple(sorted({t for agent in group for t in agent.templates}))
+            capacity: dict[int, int] = defaultdict(int)
+            on_day: dict[int, int] = defaultdict(int)
+            for agent in group:
+                for t in agent.templates:
+                    capacity[t] += 1
+                for day in {self.templates[t].day for t in agent.templates}:
+                    on_day[day] += 1
+            templates = tuple(sorted(capacity))
             agents.append(
                 replace(
                     first,
@@ -170,6 +189,8 @@ class RosterData:
                     symmetry_class=k,
                     count=len(group),
                     kind=kind,
+                    template_capacity=dict(capacity),
+                    day_capacity=dict(on_day),
                 )
             )
         return RosterData(**{**self.__dict__, "agents": agents})
@@ -334,7 +355,9 @@ def eligible_templates(
 
     A template is kept when its length is one of the contract's allowed lengths, it lies
     inside ``[available_from, available_to]``, it does not start on one of ``days_off``, and
-    it starts at least ``min_rest_between_shifts`` after the carried-in ``last_shift_end``.
+    it starts at least ``min_rest_between_shifts`` after the carried-in ``last_shift_end``,
+    and not on the first date when the carried-in ``consecutive_days`` already reach
+    ``max_consecutive_days`` (rule 5 would keep that date off anyway).
     """
 
     def sec(moment: datetime) -> float:
@@ -346,7 +369,9 @@ def eligible_templates(
     if agent.last_shift_end is not None:
         rest_until = sec(agent.last_shift_end) + section.rules.min_rest_between_shifts
     lengths = set(contract_lengths)
-    off = agent.days_off
+    off = set(agent.days_off)
+    if agent.consecutive_days >= section.rules.max_consecutive_days:
+        off.add(dates[0])
     return tuple(
         t.key
         for t in templates

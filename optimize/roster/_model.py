@@ -116,7 +116,7 @@ def add_shift_choice(m: pyo.ConcreteModel, data: RosterData) -> None:
     m.x = pyo.Var(
         m.assignments,
         domain=pyo.NonNegativeIntegers,
-        bounds=lambda m, a, k: (0, data.agents[a].count),
+        bounds=lambda m, a, k: (0, data.agents[a].most_on(k)),
     )
     m.day_templates = {agent.index: by_day(data, agent) for agent in data.agents}
 

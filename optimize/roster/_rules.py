@@ -62,7 +62,9 @@ def add_shifts_per_day(m: pyo.ConcreteModel, data: RosterData) -> None:
     index = [(agent.index, d) for agent in data.agents for d in m.day_templates[agent.index]]
     m.works_index = pyo.Set(initialize=index, dimen=2, ordered=True)
     domain = pyo.NonNegativeIntegers if most > 1 else pyo.NonNegativeReals
-    m.y = pyo.Var(m.works_index, domain=domain, bounds=lambda m, a, d: (0, data.agents[a].count))
+    m.y = pyo.Var(
+        m.works_index, domain=domain, bounds=lambda m, a, d: (0, data.agents[a].most_on_day(d))
+    )
     m.shifts_per_day = pyo.ConstraintList()
     m.working_day = pyo.ConstraintList()
     for a, d in index:

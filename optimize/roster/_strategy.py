@@ -286,6 +286,10 @@ def solve_roster(
             gap_limit=gap,
             time_limit_seconds=time_limit,
             strategy="aggregate",
+            # The size of the MIP that decided the plan, not of the evaluation's.
+            variables=first.variables,
+            integer_variables=first.integer_variables,
+            constraints=first.constraints,
         ),
     )
 

@@ -185,14 +185,15 @@ def test_summary_nights_weekends_overtime_and_cost(written):
 
 
 def test_overtime_is_counted_per_calendar_week():
-    """Sunday and Monday fall in different weeks; the carried-in hours only in the first."""
+    """Sunday and Monday fall in different weeks; the carried-in hours only in the first; the
+    week the horizon cuts (Monday 16 to its end on the 18th) gets 2/7 of the maximum."""
     scenario = Scenario.from_dict(scenario_dict(start="2026-11-15"))
     roster = roster_frame(
         [("bo", "chat", 15, "08:00", 8.5, "12:00"), ("bo", "chat", 16, "08:00", 8.5, "12:00")]
     )
     summary = agents_summary(roster, AGENTS, scenario).set_index("agent")
-    # Week of the 9th: 6 + 8 = 14 h > 10 h → 4 h; week of the 16th: 8 h ≤ 10 h → none.
-    assert summary.loc["bo", "overtime_hours"] == pytest.approx(4)
+    # Week of the 9th: 6 + 8 = 14 h > 10 h → 4 h; week of the 16th: 8 h > 10 h × 2/7.
+    assert summary.loc["bo", "overtime_hours"] == pytest.approx(4 + 8 - 10 * 2 / 7, abs=1e-4)
     assert summary.loc["ana", ["shifts", "hours_worked", "cost"]].tolist() == [0, 0, 0]
 
 
