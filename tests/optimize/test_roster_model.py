@@ -421,6 +421,27 @@ def test_the_class_aggregate_knows_contract_hours_come_in_whole_shifts():
     assert report.objective == pytest.approx(20 * 7.5 * 10)
 
 
+def test_the_kind_aggregate_never_plans_more_agents_on_a_date_than_can_work_it():
+    """Three agents of one kind, one with Monday off and one whose six days in a row keep
+    Monday off too: however much Monday needs, the aggregate plans at most one shift."""
+    section = _section()
+    agents = [
+        Agent("a", ("p",), "cheap"),
+        Agent("b", ("p",), "cheap", days_off=frozenset({MONDAY.date()})),
+        Agent("c", ("p",), "cheap", consecutive_days=6),
+    ]
+    horizon = _horizon(2)
+    requirements = _requirements(horizon, lambda t: {"p": 3 if 8 <= t.hour < 16 else 0})
+    data = prepare(requirements, agents, section, horizon).aggregate()
+    assert [entry.count for entry in data.agents] == [3]
+    model = create_model(data)
+    assert solve(model, time_limit=30, gap=0.0).has_plan
+    monday = [k for k in data.agents[0].templates if data.templates[k].day == 0]
+    assert sum(round(model.x[0, k].value) for k in monday) == 1
+    tuesday = [k for k in data.agents[0].templates if data.templates[k].day == 1]
+    assert sum(round(model.x[0, k].value) for k in tuesday) == 3
+
+
 # -- identical agents, infeasibility, multi-skilled agents ---------------------------------------
 
 
