@@ -22,6 +22,7 @@ from sim.durations import parse_duration
 from sim.scenario import TIMESTAMP_FORMAT
 
 from .io import write_csv, write_json
+from .plan_command import add_plan_command, cmd_plan
 from .plots import requirements_figure, save_figure
 from .progress import progress_bar
 from .staffing_file import read_staffing_csv
@@ -33,10 +34,12 @@ EXIT_INTERRUPTED = 130
 
 EXAMPLES = """\
 examples:
+  python run_sim.py plan scenarios/double11.yaml --out out/
   python run_sim.py validate scenarios/double11.yaml
   python run_sim.py simulate scenarios/double11.yaml --out out/
   python run_sim.py simulate scenarios/weekday.yaml --out out/ --replications 16 --workers 2
   python run_sim.py simulate scenarios/weekday.yaml --out out/ --staffing staffing.csv
+  python run_sim.py simulate scenarios/double11.yaml --out check/ --roster out/roster.csv
 """
 
 
@@ -163,10 +166,19 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_run_options(sim_cmd, replications=1, what="independent days")
-    sim_cmd.add_argument(
+    staffing_source = sim_cmd.add_mutually_exclusive_group()
+    staffing_source.add_argument(
         "--staffing",
         type=Path,
         help="CSV with columns interval_start, pool, agents overriding the scenario's agents",
+    )
+    staffing_source.add_argument(
+        "--roster",
+        type=Path,
+        help=(
+            "roster.csv (from roster or plan, or edited by hand): simulate its agents on duty, "
+            "breaks where rostered, less shrinkage and absenteeism"
+        ),
     )
     add_verbosity(sim_cmd)
 
@@ -218,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_verbosity(staff_cmd)
     _add_audit_command(commands, add_verbosity)
     _add_roster_command(commands, add_verbosity)
+    add_plan_command(
+        commands,
+        add_verbosity,
+        {"seed": _seed, "count": _positive_int, "seconds": _positive_seconds, "gap": _gap},
+    )
     return parser
 
 
@@ -246,6 +263,12 @@ def _format_metric(value: object, fmt: str) -> str:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     scenario = Scenario.from_yaml(args.scenario)
     staffing = read_staffing_csv(args.staffing, scenario) if args.staffing else None
+    if args.roster is not None:
+        from .plan import rostered_staffing
+
+        horizon = scenario.horizon
+        shifts = read_roster_csv(args.roster, horizon.start, horizon.end, scenario.pools, None)
+        scenario, staffing = rostered_staffing(shifts, scenario)
     _check_out(args.out)
     started = time.perf_counter()
     with progress_bar("simulating", enabled=not args.quiet) as progress:
@@ -719,6 +742,7 @@ def _cmd_roster(args: argparse.Namespace) -> int:
 COMMANDS = {"validate": _cmd_validate, "simulate": _cmd_simulate, "staff": _cmd_staff}
 COMMANDS["audit"] = _cmd_audit
 COMMANDS["roster"] = _cmd_roster
+COMMANDS["plan"] = cmd_plan
 
 
 def main(argv: Sequence[str] | None = None) -> int:

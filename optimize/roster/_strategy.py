@@ -235,7 +235,11 @@ def solve_roster(
         report = solve(model, time_limit=max(time_limit - built, 1.0), gap=gap)
         if report.has_plan:
             spread_breaks(model, data, report, time_limit=max(deadline - time.perf_counter(), 1))
-        return model, data, replace(report, build_seconds=built, strategy="direct")
+        return (
+            model,
+            data,
+            replace(report, build_seconds=built, strategy="direct", time_limit_seconds=time_limit),
+        )
 
     aggregate = data.aggregate()
     coarse = build(aggregate)

@@ -1,0 +1,276 @@
+"""The plan loop: a roster short in a known interval is repaired, the final intervals.csv is
+the verification of the final roster.csv, reruns are identical, and a scenario without a
+``roster:`` section plans with the defaults.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from optimize.audit import audit
+from sim import Scenario
+from surgeplan.plan import raise_requirements, rostered_staffing, run_plan
+
+START = pd.Timestamp("2026-11-11 00:00")
+SHORT = START + pd.Timedelta(minutes=120)  # the interval the given requirements leave short
+
+# 120 calls an hour of 3 minutes: 6 agents busy on average; 9 answer 80 % within 20 s.
+SCENARIO = {
+    "name": "Plan test",
+    "horizon": {"start": "2026-11-11 00:00", "end": "2026-11-11 04:00", "interval": "15min"},
+    "warmup": "0s",
+    "service_level": {"answer_within": "20s", "target": 0.8},
+    "channels": {"phone": {"patience": {"dist": "exponential", "mean": "3min"}}},
+    "inquiry_types": {
+        "calls": {
+            "channel": "phone",
+            "arrivals": {"rate_per_hour": 120},
+            "handle_time": {"dist": "exponential", "mean": "3min"},
+        }
+    },
+    "pools": {"phone": {"skills": ["calls"], "agents": 9}},
+    "roster": {
+        "agent_classes": [{"pools": ["phone"], "contract": "short", "count": 40}],
+        "contracts": {"short": {"shift_lengths": ["2h"], "cost_per_hour": 20}},
+        "shifts": {"start_every": "15min", "lengths": ["2h"]},
+    },
+}
+
+
+def _requirements(scenario: Scenario) -> pd.DataFrame:
+    """9 agents everywhere but 3 at 02:00, where 6 are busy on average: that interval
+    cannot meet the target with what it asks for."""
+    starts = scenario.horizon.interval_starts()
+    required = [3.0 if pd.Timestamp(t) == SHORT else 9.0 for t in starts]
+    return pd.DataFrame({"interval_start": starts, "pool": "phone", "required": required})
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return Scenario.from_dict(SCENARIO)
+
+
+@pytest.fixture(scope="module")
+def planned(scenario):
+    return run_plan(scenario, requirements=_requirements(scenario), replications=8, rounds=3)
+
+
+def _level_at(result, moment) -> float:
+    table = result.verification.intervals
+    return float(
+        table.loc[pd.to_datetime(table["interval_start"]) == moment, "service_level"].iloc[0]
+    )
+
+
+def test_the_loop_repairs_the_interval_the_first_roster_leaves_short(planned, scenario):
+    rounds = planned.rounds
+    first, kept = rounds.iloc[0], rounds[rounds["kept"]].iloc[0]
+    assert first["intervals_below_target"] >= 1
+    assert kept["round"] >= 1
+    assert kept["intervals_below_target"] < first["intervals_below_target"]
+    assert _level_at(planned, SHORT) >= scenario.service_level.target
+    raised = planned.requirements.set_index("interval_start")["required"]
+    assert raised[SHORT] > 3  # the requirement there went up
+    # Every kept round is at least as good as every round before it.
+    best = rounds["intervals_below_target"].cummin()
+    assert kept["intervals_below_target"] == best.iloc[-1]
+    violations = audit(
+        planned.roster.roster,
+        planned.roster.agents,
+        planned.section,
+        scenario.horizon.start,
+        scenario.horizon.end,
+    )
+    assert violations.empty, violations.to_string()
+
+
+def test_the_first_roster_really_misses_at_the_short_interval(scenario):
+    result = run_plan(scenario, requirements=_requirements(scenario), replications=8, rounds=0)
+    assert _level_at(result, SHORT) < scenario.service_level.target
+    assert len(result.rounds) == 1
+
+
+def test_raising_adds_the_late_share_of_the_load_as_agents(scenario, planned):
+    requirements = _requirements(scenario)
+    first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
+    raised, total = raise_requirements(requirements, first.verification, scenario)
+    types = first.verification.types
+    row = types[pd.to_datetime(types["interval_start"]) == SHORT].iloc[0]
+    load = row["offered"] * 180 / 900
+    expected = max(1, int(np.ceil(load * (0.8 - row["service_level"]))))
+    by_start = raised.set_index("interval_start")["required"]
+    assert by_start[SHORT] == 3 + expected
+    assert total >= expected
+
+
+def test_rostered_staffing_counts_heads_on_duty_outside_breaks_less_shrinkage(scenario):
+    roster = pd.DataFrame(
+        {
+            "agent": ["a", "b"],
+            "pool": ["phone", "phone"],
+            "date": [START.date()] * 2,
+            "shift_start": [START, START + pd.Timedelta(hours=1)],
+            "shift_end": [START + pd.Timedelta(hours=2), START + pd.Timedelta(hours=3)],
+            "break_start": [START + pd.Timedelta(minutes=45), None],
+            "break_end": [START + pd.Timedelta(minutes=75), None],
+        }
+    )
+    _, heads = rostered_staffing(roster, scenario)
+    # a: 00:00–02:00 with a break 00:45–01:15; b: 01:00–03:00.
+    expected = [1, 1, 1, 0, 1, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0]
+    assert heads["phone"].tolist() == expected
+    shrunk = scenario.model_copy(
+        update={"pools": {"phone": scenario.pools["phone"].model_copy(update={"shrinkage": 0.5})}}
+    )
+    _, halved = rostered_staffing(roster, shrunk)
+    assert halved["phone"].tolist() == [int(np.floor(h * 0.5 + 0.5)) for h in expected]
+
+
+def test_cross_trained_shifts_are_simulated_in_a_pool_with_both_skills(scenario):
+    both = dict(SCENARIO)
+    both["inquiry_types"] = {
+        **SCENARIO["inquiry_types"],
+        "chats": {
+            "channel": "phone",
+            "arrivals": {"rate_per_hour": 10},
+            "handle_time": {"dist": "exponential", "mean": "3min"},
+        },
+    }
+    both["pools"] = {
+        "phone": {"skills": ["calls"], "agents": 9},
+        "chat": {"skills": ["chats"], "agents": 1},
+    }
+    two = Scenario.from_dict({k: v for k, v in both.items() if k != "roster"})
+    roster = pd.DataFrame(
+        {
+            "agent": ["a"],
+            "pool": ["chat|phone"],
+            "date": [START.date()],
+            "shift_start": [START],
+            "shift_end": [START + pd.Timedelta(hours=2)],
+            "break_start": [None],
+            "break_end": [None],
+        }
+    )
+    simulated, heads = rostered_staffing(roster, two)
+    assert set(simulated.pools["chat|phone"].skills) == {"calls", "chats"}
+    assert heads["chat|phone"][:8].tolist() == [1] * 8
+    assert heads["phone"].sum() == 0
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plan_dirs(tmp_path_factory, scenario):
+    base = tmp_path_factory.mktemp("plan")
+    path = base / "plan.yaml"
+    path.write_text(yaml.safe_dump(SCENARIO, sort_keys=False), encoding="utf-8")
+    requirements = _requirements(scenario).rename(columns={"required": "agents"})
+    requirements["interval_start"] = requirements["interval_start"].dt.strftime("%Y-%m-%d %H:%M")
+    requirements["agents"] = requirements["agents"].astype(int)
+    given = base / "requirements.csv"
+    requirements.to_csv(given, index=False)
+    return base, path, given
+
+
+def _plan(run_main, path, given, out, *extra):
+    result = run_main(
+        "plan", str(path), "--out", str(out), "--requirements", str(given),
+        "--replications", "8", "--quiet", *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_plan_command_writes_every_file_and_rerun_gives_identical_ones(run_main, plan_dirs):
+    base, path, given = plan_dirs
+    one = _plan(run_main, path, given, base / "one")
+    two = _plan(run_main, path, given, base / "two", "--workers", "2")
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(
+        [
+            "roster.csv",
+            "coverage.csv",
+            "solve.json",
+            "agents_summary.csv",
+            "roster.xlsx",
+            "roster.ics",
+            "requirements.csv",
+            "intervals.csv",
+            "types.csv",
+            "pools.csv",
+            "summary.json",
+            "rounds.csv",
+        ]
+    )
+    for name in names:
+        if name == "solve.json":  # holds wall-clock seconds, the only thing that may differ
+            continue
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    timing = {"seconds", "wall_seconds", "build_seconds"}
+    solves = [json.loads((d / "solve.json").read_text()) for d in (one, two)]
+    assert [{k: v for k, v in s.items() if k not in timing} for s in solves[:1]] == [
+        {k: v for k, v in s.items() if k not in timing} for s in solves[1:]
+    ]
+    rounds = pd.read_csv(one / "rounds.csv")
+    assert rounds["kept"].sum() == 1
+
+
+def test_the_final_intervals_are_the_simulation_of_the_final_roster(run_main, plan_dirs):
+    base, path, given = plan_dirs
+    out = base / "one"
+    if not (out / "roster.csv").exists():
+        _plan(run_main, path, given, out)
+    check = base / "resimulated"
+    result = run_main(
+        "simulate", str(path), "--out", str(check), "--roster", str(out / "roster.csv"),
+        "--replications", "8", "--quiet",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (check / "intervals.csv").read_bytes() == (out / "intervals.csv").read_bytes()
+
+
+def test_plan_without_a_roster_section_uses_the_defaults(run_main, tmp_path):
+    bare = {k: v for k, v in SCENARIO.items() if k != "roster"}
+    path = tmp_path / "bare.yaml"
+    path.write_text(yaml.safe_dump(bare, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_main(
+        "plan", str(path), "--out", str(out), "--method", "erlang", "--replications", "4",
+        "--rounds", "1", "--quiet",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    solve = json.loads((out / "solve.json").read_text())
+    assert solve["roster_section"] == "defaults"
+    roster = pd.read_csv(out / "roster.csv")
+    assert len(roster) > 0
+    assert set(roster["pool"]) == {"phone"}
+    audited = run_main("audit", str(out / "roster.csv"), "--scenario", str(path))
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+
+
+def test_plan_refuses_a_broken_scenario_with_status_2(run_main, tmp_path):
+    broken = json.loads(json.dumps(SCENARIO))
+    broken["roster"]["agent_classes"][0]["pools"] = ["nowhere"]
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(broken, sort_keys=False), encoding="utf-8")
+    result = run_main("plan", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "broken.yaml" in result.stderr and "agent_classes" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_plan_files_are_the_planned_result(planned):
+    """run_plan's result holds what the command writes: the kept round's roster and its
+    verification (the API and the files agree)."""
+    kept = planned.rounds[planned.rounds["kept"]].iloc[0]
+    assert kept["shifts"] == len(planned.roster.roster)
+    assert (
+        kept["intervals_meeting_share"] == planned.verification.summary["intervals_meeting_target"]
+    )
