@@ -16,7 +16,8 @@ whole shifts and the surge's dynamics meet the queue. :func:`run_plan` closes th
 Every round's verification uses the same seed (common random numbers), so rounds are compared
 on the same customers. The plan returned is the best round's: the one with the most intervals
 meeting the target (the earliest among equals), so what a round adds can never make the
-result worse than a round before it.
+result worse than a round before it; a repair round that finds no roster within the time limit
+ends the loop with the best round so far.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimize.roster import RosterPlan, default_roster_section, plan_roster
+from optimize.roster import NoRosterFound, RosterPlan, default_roster_section, plan_roster
 from optimize.roster import requirements_from_staffing as roster_requirements
 from optimize.staffing import Targets, staff
 from optimize.workforce import agents_from_classes
@@ -47,6 +48,7 @@ __all__ = [
 
 ROUND_COLUMNS = [
     "round",
+    "status",
     "cost",
     "gap",
     "agents_rostered",
@@ -59,6 +61,16 @@ ROUND_COLUMNS = [
     "requirement_raised_agent_intervals",
     "kept",
 ]
+
+
+_WHOLE_NUMBERS = (
+    "round",
+    "agents_rostered",
+    "shifts",
+    "intervals_with_inquiries",
+    "intervals_below_target",
+    "requirement_raised_agent_intervals",
+)
 
 
 @dataclass(frozen=True)
@@ -140,7 +152,10 @@ def _on_duty(begin: pd.Timestamp, end: pd.Timestamp, first, step, n: int) -> np.
 
 
 def raise_requirements(
-    requirements: pd.DataFrame, verification: SimulationResult, scenario: Scenario
+    requirements: pd.DataFrame,
+    verification: SimulationResult,
+    scenario: Scenario,
+    coverage: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Requirements raised where the verification missed the target; and by how much in all.
 
@@ -150,6 +165,10 @@ def raise_requirements(
     the load answered too late, as agents. Δ goes to the pool most specialised in the type
     (fewest skills; scenario order among equals), grossed up by its availability, and each
     pool's raise in an interval is the largest over its types.
+
+    Where the roster's ``coverage`` already fell short of the requirement, the agents could
+    not cover more: raising it there would only raise the price of the same shortfall, so
+    such intervals are left as they are.
     """
     target = scenario.service_level.target
     interval = scenario.horizon.interval
@@ -159,12 +178,21 @@ def raise_requirements(
     for name in scenario.inquiry_types:
         serving = [p for p, pool in scenario.pools.items() if name in pool.skills]
         owner[name] = min(serving, key=lambda p: len(scenario.pools[p].skills))
+    capped = set()
+    if coverage is not None:
+        short = coverage[coverage["shortfall"] > 1e-6]
+        capped = {
+            (pd.Timestamp(t), str(p))
+            for t, p in zip(short["interval_start"], short["pool"], strict=True)
+        }
     raise_by: dict[tuple[pd.Timestamp, str], int] = defaultdict(int)
     for row in missed.itertuples(index=False):
         kind = scenario.inquiry_types[row.inquiry_type]
         load = row.offered * kind.handle_time.mean / interval
         short = max(1, math.ceil(load * (target - row.service_level)))
         pool = owner[row.inquiry_type]
+        if (pd.Timestamp(row.interval_start), pool) in capped:
+            continue
         grossed = math.ceil(short / _availability(scenario.pools[pool]) - 1e-9)
         key = (pd.Timestamp(row.interval_start), pool)
         raise_by[key] = max(raise_by[key], grossed)
@@ -208,9 +236,18 @@ def run_plan(
     for k in range(rounds + 1):
         section = scenario.roster or default_roster_section(requirements, scenario.horizon)
         agents = agents_for(section) if agents_for else agents_from_classes(section)
-        plan = plan_roster(
-            requirements, agents, section, scenario.horizon, time_limit=time_limit, gap=gap
-        )
+        try:
+            plan = plan_roster(
+                requirements, agents, section, scenario.horizon, time_limit=time_limit, gap=gap
+            )
+        except NoRosterFound:
+            if best is None:
+                raise  # nothing to fall back on: the first roster already found none
+            # A repair round that finds no roster in time ends the loop; the best round
+            # so far stands (nothing already planned is lost).
+            lines.append({"round": k, "status": "no roster in time", "kept": False})
+            say(f"round {k}: no roster within the time limit; keeping round {best[1]}")
+            break
         simulated, heads = rostered_staffing(plan.roster, scenario)
         result = simulate(
             simulated, seed=seed, replications=replications, workers=workers, staffing=heads
@@ -223,6 +260,7 @@ def run_plan(
         meeting = result.summary["intervals_meeting_target"]
         line = {
             "round": k,
+            "status": "verified",
             "cost": plan.report.objective,
             "gap": plan.report.gap,
             "agents_rostered": int(plan.roster["agent"].nunique()),
@@ -246,7 +284,13 @@ def run_plan(
             best = (below, k, requirements, plan, section, simulated, result)
         if below == 0 or k == rounds:
             break
-        requirements, raised = raise_requirements(requirements, result, scenario)
+        # Named agents are fixed, so where they fell short already, more asked is no help;
+        # default classes are sized from each round's requirements and grow with them.
+        capped = plan.coverage if scenario.roster is not None else None
+        requirements, raised = raise_requirements(requirements, result, scenario, capped)
+        if raised == 0:
+            say(f"round {k}: the intervals below target are those the agents cannot cover more")
+            break
     _, kept, requirements, plan, section, simulated, result = best
     lines[kept]["kept"] = True
     return PlanResult(
@@ -255,6 +299,8 @@ def run_plan(
         section=section,
         scenario=simulated,
         verification=result,
-        rounds=pd.DataFrame(lines, columns=ROUND_COLUMNS),
+        rounds=pd.DataFrame(lines, columns=ROUND_COLUMNS).astype(
+            {name: "Int64" for name in _WHOLE_NUMBERS}
+        ),
         method=method,
     )

@@ -95,6 +95,25 @@ def test_the_first_roster_really_misses_at_the_short_interval(scenario):
     assert len(result.rounds) == 1
 
 
+def test_a_repair_round_without_a_roster_keeps_the_best_round_so_far(scenario, monkeypatch):
+    import surgeplan.plan as plan_module
+
+    real = plan_module.plan_roster
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            raise plan_module.NoRosterFound("no roster found within the time limit")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plan_module, "plan_roster", flaky)
+    result = run_plan(scenario, requirements=_requirements(scenario), replications=4, rounds=2)
+    assert result.rounds["status"].tolist() == ["verified", "no roster in time"]
+    assert result.rounds["kept"].tolist() == [True, False]
+    assert result.rounds["intervals_below_target"].iloc[0] >= 1
+
+
 def test_raising_adds_the_late_share_of_the_load_as_agents(scenario, planned):
     requirements = _requirements(scenario)
     first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
@@ -106,6 +125,18 @@ def test_raising_adds_the_late_share_of_the_load_as_agents(scenario, planned):
     by_start = raised.set_index("interval_start")["required"]
     assert by_start[SHORT] == 3 + expected
     assert total >= expected
+
+
+def test_no_raise_where_the_roster_already_fell_short(scenario):
+    requirements = _requirements(scenario)
+    first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
+    coverage = first.roster.coverage.copy()
+    at_short = pd.to_datetime(coverage["interval_start"]) == SHORT
+    coverage.loc[at_short, "shortfall"] = 1.0
+    raised, total = raise_requirements(requirements, first.verification, scenario, coverage)
+    assert raised.set_index("interval_start")["required"][SHORT] == 3
+    uncapped, _ = raise_requirements(requirements, first.verification, scenario)
+    assert uncapped.set_index("interval_start")["required"][SHORT] > 3
 
 
 def test_rostered_staffing_counts_heads_on_duty_outside_breaks_less_shrinkage(scenario):
