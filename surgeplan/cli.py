@@ -233,7 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan_command(
         commands,
         add_verbosity,
-        {"seed": _seed, "count": _positive_int, "seconds": _positive_seconds, "gap": _gap},
+        {
+            "seed": _seed,
+            "whole": _seed,  # any whole number ≥ 0
+            "count": _positive_int,
+            "seconds": _positive_seconds,
+            "gap": _gap,
+        },
     )
     return parser
 
@@ -626,6 +632,30 @@ def _roster_requirements(args: argparse.Namespace, scenario: Scenario) -> tuple[
     return table, args.requirements.name
 
 
+def solve_summary(
+    scenario: Scenario, plan, level: str, source: str, coverage: str, started: float
+) -> dict[str, object]:
+    """The contents of solve.json for a roster (``level`` agents) or shift plan."""
+    summary = {
+        "scenario": scenario.name,
+        "level": level,
+        "requirements": source,
+        "coverage": coverage,
+        "roster_section": "scenario" if scenario.roster is not None else "defaults",
+        **plan.report.to_dict(),
+        "costs": plan.costs,
+        "shortfall_agent_hours": float(plan.coverage["shortfall"].sum())
+        * scenario.horizon.interval
+        / 3600,
+        "wall_seconds": time.perf_counter() - started,
+    }
+    if level == "agents":
+        summary["shifts"] = len(plan.roster)
+        summary["agents_rostered"] = int(plan.roster["agent"].nunique())
+        summary["fairness"] = plan.fairness.to_dict("records")
+    return summary
+
+
 def _stamp_columns(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Datetimes as ``YYYY-MM-DD HH:MM`` (dates as ``YYYY-MM-DD``), empty where missing."""
     out = table.copy()
@@ -695,23 +725,7 @@ def _cmd_roster(args: argparse.Namespace) -> int:
         return 1
     report = plan.report
     coverage = _stamp_columns(plan.coverage, ["interval_start"])
-    summary = {
-        "scenario": scenario.name,
-        "level": args.level,
-        "requirements": source,
-        "coverage": args.coverage,
-        "roster_section": "scenario" if scenario.roster is not None else "defaults",
-        **report.to_dict(),
-        "costs": plan.costs,
-        "shortfall_agent_hours": float(plan.coverage["shortfall"].sum())
-        * scenario.horizon.interval
-        / 3600,
-        "wall_seconds": time.perf_counter() - started,
-    }
-    if args.level == "agents":
-        summary["shifts"] = len(plan.roster)
-        summary["agents_rostered"] = int(plan.roster["agent"].nunique())
-        summary["fairness"] = plan.fairness.to_dict("records")
+    summary = solve_summary(scenario, plan, args.level, source, args.coverage, started)
     written = [
         write_csv(out / name, table),
         write_csv(out / "coverage.csv", coverage),

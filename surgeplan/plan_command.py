@@ -21,16 +21,6 @@ PLAN_FILES = (
 )
 
 
-def _rounds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, got {text!r}")
-    return value
-
-
 def add_plan_command(
     commands: argparse._SubParsersAction,
     add_verbosity: Callable[[argparse.ArgumentParser], None],
@@ -67,7 +57,10 @@ def add_plan_command(
         help="replications per verification and per ISA iteration (default 16)",
     )
     cmd.add_argument(
-        "--rounds", type=_rounds, default=3, help="repair rounds at most, 0 for none (default 3)"
+        "--rounds",
+        type=options["whole"],
+        default=3,
+        help="repair rounds at most, 0 for none (default 3)",
     )
     cmd.add_argument(
         "--method", choices=METHODS, default="isa", help="staffing method (default isa)"
@@ -143,22 +136,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     verification = result.verification
     final = result.rounds[result.rounds["kept"]].iloc[0]
     report = plan.report
-    solve = {
-        "scenario": scenario.name,
-        "level": "agents",
-        "requirements": f"{source}, raised in {int(final['round'])} round(s)",
-        "coverage": "soft",
-        "roster_section": "scenario" if scenario.roster is not None else "defaults",
-        **report.to_dict(),
-        "costs": plan.costs,
-        "shortfall_agent_hours": float(plan.coverage["shortfall"].sum())
-        * scenario.horizon.interval
-        / 3600,
-        "shifts": len(plan.roster),
-        "agents_rostered": int(plan.roster["agent"].nunique()),
-        "fairness": plan.fairness.to_dict("records"),
-        "wall_seconds": time.perf_counter() - started,
-    }
+    raised = f"{source}, raised in {int(final['round'])} round(s)"
+    solve = cli.solve_summary(scenario, plan, "agents", raised, "soft", started)
     summary = {
         **verification.summary,
         "plan": {

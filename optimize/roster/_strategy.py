@@ -140,15 +140,13 @@ def _share_out(
     allowed = set(wanted)
     if soft:
         allowed |= _neighbours(data, wanted)
-    sub = RosterData(
-        **{
-            **data.__dict__,
-            "required": {},
-            "agents": [
-                replace(agent, index=j, templates=tuple(k for k in agent.templates if k in allowed))
-                for j, agent in enumerate(agents)
-            ],
-        }
+    sub = replace(
+        data,
+        required={},
+        agents=[
+            replace(agent, index=j, templates=tuple(k for k in agent.templates if k in allowed))
+            for j, agent in enumerate(agents)
+        ],
     )
     price = data.section.costs.understaffing_per_agent_interval * HOUR / data.interval
     model = create_model(
@@ -190,14 +188,11 @@ def evaluate(
 ) -> tuple[pyo.ConcreteModel, RosterData, SolveReport]:
     """The per-agent model with every agent held to the shifts ``assigned`` (step 3): places
     the breaks, splits cross-trained agents between pools, prices what is left short."""
-    held = RosterData(
-        **{
-            **data.__dict__,
-            "agents": [
-                replace(agent, templates=tuple(assigned.get(agent.index, ())))
-                for agent in data.agents
-            ],
-        }
+    held = replace(
+        data,
+        agents=[
+            replace(agent, templates=tuple(assigned.get(agent.index, ()))) for agent in data.agents
+        ],
     )
     # No symmetry rows: the sharing-out need not list identical agents in their order.
     model = create_model(held, symmetry=False, **options)
