@@ -51,9 +51,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from optimize.roster import plan_shifts  # noqa: E402
-from sim.roster_checks import roster_problems  # noqa: E402
-from sim.roster_section import RosterSection  # noqa: E402
 from sim.scenario import Horizon  # noqa: E402
+from sim.scenario.roster import RosterSection  # noqa: E402
+from sim.scenario.roster_checks import roster_problems  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "roster_pyworkforce"

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from sim.roster_section import RosterSection
+from sim.scenario.roster import RosterSection
 
 __all__ = ["ROSTER_COLUMNS", "Agent", "agents_from_classes", "empty_roster"]
 

@@ -26,10 +26,9 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from .arrivals import poisson_arrivals
-from .busyness import day_factor
 from .model import SimModel
 from .recorder import RawCounts, Recorder
+from .scenario.busyness import day_factor
 from .streams import stream
 
 __all__ = ["run_replication"]
@@ -55,8 +54,9 @@ def run_replication(
     # One factor for the whole day and every type: a busy day is busy for all of them.
     # Without busyness the factor is exactly 1.0, and x * 1.0 == x: the rates are unchanged.
     busyness = day_factor(model.busyness, seed, replication)
-    rates = [t.rate_per_second * busyness for t in types]
-    arrival_rng = [stream(seed, replication, f"arrivals/{t.name}") for t in types]
+    samplers = [
+        t.arrivals.sampler(stream(seed, replication, f"arrivals/{t.name}"), busyness) for t in types
+    ]
     handle_rng = [stream(seed, replication, f"handle_time/{t.name}") for t in types]
     patience_rng = [stream(seed, replication, f"patience/{t.name}") for t in types]
 
@@ -110,7 +110,7 @@ def run_replication(
             next_block += 1
             times, kinds, handles, deadlines = [], [], [], []
             for j, kind in enumerate(types):
-                arrivals = poisson_arrivals(arrival_rng[j], rates[j][k], k * dt, dt)
+                arrivals = samplers[j](k)
                 n = len(arrivals)
                 if n == 0:
                     continue

@@ -8,23 +8,29 @@ from datetime import datetime
 
 import numpy as np
 
-from .busyness import Busyness
+from .arrivals import ArrivalProcess
 from .distributions import Distribution
 from .scenario import Scenario
+from .scenario.busyness import Busyness
 
 __all__ = ["PoolSpec", "SimModel", "TypeSpec"]
 
 
 @dataclass(frozen=True)
 class TypeSpec:
-    """One inquiry type: per-interval arrival rate (per second) and its duration laws."""
+    """One inquiry type: its arrival process and its duration laws."""
 
     name: str
     channel: str
-    rate_per_second: np.ndarray
+    arrivals: ArrivalProcess
     handle_time: Distribution
     patience: Distribution | None
     pools: tuple[int, ...]  # eligible pools, in routing order
+
+    @property
+    def rate_per_second(self) -> np.ndarray:
+        """Mean arrival rate of each interval (per second)."""
+        return self.arrivals.rate_per_second
 
 
 @dataclass(frozen=True)
@@ -59,9 +65,7 @@ class SimModel:
 
         ``at_busyness(1.0)`` is the forecast (mean) day.
         """
-        types = tuple(
-            replace(kind, rate_per_second=kind.rate_per_second * factor) for kind in self.types
-        )
+        types = tuple(replace(kind, arrivals=kind.arrivals.scaled(factor)) for kind in self.types)
         return replace(self, types=types, busyness=None)
 
     def with_staffing(self, staffing: Mapping[str, np.ndarray]) -> SimModel:
@@ -98,7 +102,7 @@ class SimModel:
                 TypeSpec(
                     name=name,
                     channel=kind.channel,
-                    rate_per_second=scenario.rate_per_hour(name) / 3600.0,
+                    arrivals=scenario.arrival_process(name),
                     handle_time=kind.handle_time,
                     patience=scenario.channels[kind.channel].patience,
                     pools=tuple(eligible),

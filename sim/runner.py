@@ -12,10 +12,10 @@ import pandas as pd
 
 from . import metrics
 from ._engine import run_replication
-from .busyness import day_factor
 from .model import SimModel
 from .recorder import RawCounts
 from .scenario import Scenario
+from .scenario.busyness import day_factor
 
 __all__ = ["SimulationResult", "simulate"]
 

@@ -33,8 +33,8 @@ from typing import Any
 
 from optimize.workforce import Agent, agents_from_classes
 from sim import Problem, Scenario, ScenarioError
-from sim.roster_section import RosterSection
 from sim.scenario import TIMESTAMP_FORMAT, Horizon, parse_timestamp
+from sim.scenario.roster import RosterSection
 
 __all__ = [
     "LIST_SEPARATORS",

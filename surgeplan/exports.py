@@ -25,8 +25,8 @@ import pandas as pd
 
 from optimize.workforce import Agent
 from sim import Scenario
-from sim.roster_section import RosterSection
 from sim.scenario import Horizon
+from sim.scenario.roster import RosterSection
 
 from .io import atomic_write_bytes, write_csv
 from .roster_table import Shift, shifts_of

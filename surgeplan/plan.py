@@ -35,8 +35,8 @@ from optimize.roster import requirements_from_staffing as roster_requirements
 from optimize.staffing import Targets, staff
 from optimize.workforce import agents_from_classes
 from sim import Scenario, SimulationResult, simulate
-from sim.roster_section import RosterSection
 from sim.scenario import Pool
+from sim.scenario.roster import RosterSection
 
 __all__ = [
     "ROUND_COLUMNS",

@@ -9,7 +9,7 @@ import pytest
 MODULES = [
     "sim",
     "sim.arrivals",
-    "sim.busyness",
+    "sim.scenario.busyness",
     "sim.distributions",
     "sim.durations",
     "sim.erlang",

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 
 from optimize.workforce import Agent
-from sim.roster_section import Breaks, LabourRules, RosterSection
+from sim.scenario.roster import Breaks, LabourRules, RosterSection
 
 from ._per_shift import availability, break_rule, max_shift_length, skill, unknown_agent
 from ._records import AgentWork, Horizon, Shift, Violation, shifts_from_table

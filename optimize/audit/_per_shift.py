@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sim.roster_section import Breaks, LabourRules
+from sim.scenario.roster import Breaks, LabourRules
 
 from ._records import EPS, HOUR, AgentWork, Shift, Violation, overlap_seconds, show, stamp
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sim.roster_section import LabourRules
+from sim.scenario.roster import LabourRules
 
 from ._records import EPS, HOUR, AgentWork, Violation, show, stamp
 

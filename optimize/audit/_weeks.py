@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
-from sim.roster_section import ChinaCaps, Contract, RosterCosts
+from sim.scenario.roster import ChinaCaps, Contract, RosterCosts
 
 from ._records import EPS, HOUR, WEEK, AgentWork, Violation, show
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
-from sim.roster_section import LabourRules, NightDefinition
+from sim.scenario.roster import LabourRules, NightDefinition
 
 from ._records import (
     DAY,

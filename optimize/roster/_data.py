@@ -16,8 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from sim.roster_section import Contract, NightDefinition, RosterSection, ShiftGrid
 from sim.scenario import Horizon
+from sim.scenario.roster import Contract, NightDefinition, RosterSection, ShiftGrid
 
 from ..workforce import Agent
 

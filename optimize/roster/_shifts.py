@@ -19,8 +19,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from sim import Problem
-from sim.roster_section import RosterSection
 from sim.scenario import Horizon
+from sim.scenario.roster import RosterSection
 
 from ._data import HOUR, RosterData, allowed_lengths, prepare
 from ._diagnose import RosterInfeasible

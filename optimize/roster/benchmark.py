@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from sim.roster_section import RosterSection
 from sim.scenario import Horizon
+from sim.scenario.roster import RosterSection
 
 from ..workforce import Agent, agents_from_classes
 

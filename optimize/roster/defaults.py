@@ -19,13 +19,13 @@ from datetime import time
 
 import pandas as pd
 
-from sim.roster_section import (
+from sim.scenario import Horizon
+from sim.scenario.roster import (
     AgentClass,
     Contract,
     RosterSection,
     ShiftGrid,
 )
-from sim.scenario import Horizon
 
 __all__ = [
     "DEFAULT_CONTRACT",

@@ -31,7 +31,7 @@ from sim import Problem, Scenario, ScenarioError, SimulationResult
 from sim.model import SimModel
 
 from .isa import iterate_staffing, pool_service_levels
-from .lagged import infinite_server_load_mixture
+from .lagged import infinite_server_load
 from .loads import PoolTraffic, pool_traffic
 from .targets import Targets, agents_for, delay_probability_target
 
@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 METHODS = ("erlang", "lagged", "isa")
+# The lagged load's time step (seconds): the rate within an interval is seen at this grain.
+LAGGED_STEP_SECONDS = 10.0
 REQUIREMENT_COLUMNS = [
     "interval_start",
     "pool",
@@ -94,13 +96,15 @@ def _erlang_staffing(
 
 
 def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:
-    if not traffic.types:
-        return np.zeros(model.n_intervals)
-    return infinite_server_load_mixture(
-        [model.types[j].rate_per_second for j in traffic.types],
-        [model.types[j].handle_time for j in traffic.types],
-        model.interval_seconds,
-    )
+    """m(t) of the pool's traffic averaged per interval, from each type's true rate λ(t)."""
+    total = np.zeros(model.n_intervals)
+    for j in traffic.types:
+        kind = model.types[j]
+        rates, cell = kind.arrivals.step_rates(LAGGED_STEP_SECONDS)
+        total += infinite_server_load(
+            rates, model.interval_seconds, kind.handle_time, LAGGED_STEP_SECONDS, cell
+        )
+    return total
 
 
 def _check_targets(targets: Targets) -> None:

@@ -178,12 +178,17 @@ def staffing_for_interval(samples: InSystemSamples, alpha: float) -> int:
 def unlimited_means(model: SimModel) -> np.ndarray:
     """[instant, pool]: the exact mean infinite-server count at every sampling instant."""
     # A time step dividing both the interval and the sampling grid (to the millisecond).
-    step = math.gcd(round(model.interval_seconds * 1000), round(SAMPLE_SECONDS * 1000)) / 1000
+    millis = math.gcd(round(model.interval_seconds * 1000), round(SAMPLE_SECONDS * 1000))
+    if any(kind.arrivals.shape is not None for kind in model.types):
+        # A rate that changes within intervals is followed on a 10-second grid.
+        millis = math.gcd(millis, 10_000)
+    step = millis / 1000
     n_samples = math.ceil(model.n_intervals * model.interval_seconds / SAMPLE_SECONDS)
     means = np.zeros((n_samples, len(model.pools)))
     for kind in model.types:
+        rates, cell = kind.arrivals.step_rates(step)
         means[:, kind.pools[0]] += infinite_server_load_at(
-            kind.rate_per_second, model.interval_seconds, kind.handle_time, SAMPLE_SECONDS, step
+            rates, model.interval_seconds, kind.handle_time, SAMPLE_SECONDS, step, cell
         )[:n_samples]
     return means
 

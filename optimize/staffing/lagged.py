@@ -85,17 +85,24 @@ def _load_at_step_ends(
     interval_seconds: float,
     service: Distribution,
     step_seconds: float,
+    rate_step_seconds: float | None = None,
 ) -> tuple[np.ndarray, int]:
     """m(t) at the end of every step of the horizon, and the steps per interval."""
     rates = _rates(rate_per_second)
     per_interval = _steps_per_interval(interval_seconds, step_seconds)
     if rates.size == 0:
         return np.zeros(0), per_interval
-    grid_rate = np.repeat(rates, per_interval)
+    cell = interval_seconds if rate_step_seconds is None else rate_step_seconds
+    grid_rate = np.repeat(rates, _steps_per_interval(cell, step_seconds))
+    if grid_rate.size % per_interval:
+        raise ValueError(
+            f"rates on {cell:g} s cells do not cover whole intervals of {interval_seconds:g} s"
+        )
     kernel = _kernel(service, step_seconds, grid_rate.size)
 
-    # λ is constant on each step, so the sum below is m at the *end* of each step; only the step
-    # means of P(S > u) are approximated (midpoint rule), and not at all for step-function laws.
+    # λ is taken constant on each step (its exact mean there), so the sum below is m at the
+    # *end* of each step; only the step means of P(S > u) are approximated (midpoint rule),
+    # and not at all for step-function laws.
     if grid_rate.size * kernel.size <= _DIRECT_MAX_WORK:
         summed = np.convolve(grid_rate, kernel)[: grid_rate.size]
     else:
@@ -108,18 +115,21 @@ def infinite_server_load(
     interval_seconds: float,
     service: Distribution,
     step_seconds: float = 10.0,
+    rate_step_seconds: float | None = None,
 ) -> np.ndarray:
     """Mean number busy in an M_t/G/∞ queue, averaged over each interval (Erlangs).
 
     m(t) = ∫_0^t λ(t − u) P(S > u) du  (Green, Kolesar & Whitt 2007; Eick, Massey & Whitt 1993),
-    with λ piecewise constant per interval and zero before the horizon start. Returns one value
-    per interval: the time average of m(t) over the interval.
+    with λ zero before the horizon start. Returns one value per interval: the time average of
+    m(t) over the interval.
 
-    ``rate_per_second`` holds one arrival rate (per second) per interval of ``interval_seconds``;
-    time is discretised in steps of ``step_seconds``, which must divide the interval.
+    ``rate_per_second`` holds the arrival rate (per second) on consecutive cells of
+    ``rate_step_seconds`` (default: one per interval of ``interval_seconds``), so a rate that
+    changes within intervals (a spike decaying in minutes) is seen as it is; time is
+    discretised in steps of ``step_seconds``, which must divide the interval and the cell.
     """
     at_step_ends, per_interval = _load_at_step_ends(
-        rate_per_second, interval_seconds, service, step_seconds
+        rate_per_second, interval_seconds, service, step_seconds, rate_step_seconds
     )
     if at_step_ends.size == 0:
         return at_step_ends
@@ -137,14 +147,16 @@ def infinite_server_load_at(
     service: Distribution,
     sample_seconds: float,
     step_seconds: float = 10.0,
+    rate_step_seconds: float | None = None,
 ) -> np.ndarray:
     """m(t) at t = 0, h, 2h, … (h = ``sample_seconds``) up to, not including, the horizon end.
 
     The mean of the number in an M_t/G/∞ system at those instants: with Poisson arrivals it
-    is Poisson distributed with this mean. ``step_seconds`` must divide ``sample_seconds``.
+    is Poisson distributed with this mean. ``step_seconds`` must divide ``sample_seconds``;
+    ``rate_step_seconds`` as in :func:`infinite_server_load`.
     """
     at_step_ends, per_interval = _load_at_step_ends(
-        rate_per_second, interval_seconds, service, step_seconds
+        rate_per_second, interval_seconds, service, step_seconds, rate_step_seconds
     )
     every = _steps_per_interval(sample_seconds, step_seconds)
     values = np.concatenate(([0.0], at_step_ends))  # m at 0, h_step, 2·h_step, …

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from optimize.roster import prepare
-from sim.roster_checks import roster_problems
+from sim.scenario.roster_checks import roster_problems
 
 
 def _load(repo_root, name):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from optimize.audit import RULES, VIOLATION_COLUMNS, audit, read_roster_csv
 from optimize.workforce import ROSTER_COLUMNS, Agent
 from sim import ScenarioError
-from sim.roster_section import RosterSection
+from sim.scenario.roster import RosterSection
 
 ROOT = Path(__file__).resolve().parents[2]
 MONDAY = datetime(2026, 11, 9)  # the horizon of most cases: one calendar week from here

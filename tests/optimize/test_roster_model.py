@@ -30,8 +30,8 @@ from optimize.roster import (
     solve,
 )
 from optimize.workforce import Agent
-from sim.roster_section import RosterSection
 from sim.scenario import Horizon
+from sim.scenario.roster import RosterSection
 
 MONDAY = datetime(2026, 11, 9)
 HOUR = 3600.0

@@ -15,8 +15,8 @@ import pytest
 from optimize.roster import plan_roster, plan_shifts, prepare
 from optimize.workforce import Agent
 from sim import Scenario
-from sim.roster_section import RosterSection
 from sim.scenario import Horizon
+from sim.scenario.roster import RosterSection
 from surgeplan.exports import agents_summary
 
 MONDAY = datetime(2026, 11, 9)

@@ -16,8 +16,8 @@ from scipy import stats
 
 from sim import Scenario, simulate
 from sim._engine import run_replication
-from sim.busyness import Busyness, day_factor
 from sim.model import SimModel
+from sim.scenario.busyness import Busyness, day_factor
 
 Z = 4.0  # standard errors allowed
 

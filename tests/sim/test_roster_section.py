@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from sim import Scenario, ScenarioError
-from sim.roster_section import RosterSection
+from sim.scenario.roster import RosterSection
 
 FILE = "double11.yaml"
 
@@ -403,7 +403,7 @@ def test_shipped_week_scenario_is_what_its_script_writes(repo_root, tmp_path, mo
 
 
 def test_public_names_of_the_checks():
-    from sim import roster_checks
+    from sim.scenario import roster_checks
 
     assert roster_checks.__all__ == ["AGENTS_FILE_SUFFIXES", "roster_problems"]
     assert roster_checks.AGENTS_FILE_SUFFIXES == (".csv", ".xlsx")

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from optimize.workforce import Agent, agents_from_classes
 from sim import Scenario, ScenarioError
-from sim.roster_section import RosterSection
+from sim.scenario.roster import RosterSection
 from surgeplan import agents_file
 from surgeplan.agents_file import (
     OPTIONAL_COLUMNS,

@@ -16,8 +16,8 @@ import numpy as np
 from pydantic import Field, model_validator
 from scipy import stats
 
-from ._types import Frozen
-from .streams import stream
+from .._types import Frozen
+from ..streams import stream
 
 __all__ = ["MAX_BUSYNESS_CV", "Busyness", "day_factor"]
 

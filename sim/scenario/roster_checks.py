@@ -14,12 +14,12 @@ from collections.abc import Collection, Iterator
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from ._types import TIMESTAMP_FORMAT
-from .errors import Problem
-from .roster_section import Contract, RosterSection
+from .._types import TIMESTAMP_FORMAT
+from ..errors import Problem
+from .roster import Contract, RosterSection
 
 if TYPE_CHECKING:
-    from .scenario import Horizon
+    from .horizon import Horizon
 
 __all__ = ["AGENTS_FILE_SUFFIXES", "roster_problems"]
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
+from ..arrivals.registry import ARRIVAL_MODELS, implied_tag
+from ..errors import Problem
 
 __all__ = ["describe_validation_error"]
 
@@ -57,8 +58,8 @@ def _walk(loc: tuple, data: Any, model: type | None) -> tuple[list[str], type | 
         elif isinstance(node, (list, tuple)) and isinstance(part, int) and part < len(node):
             parts.append(f"[{part}]")
             node = node[part]
-        elif isinstance(node, dict) and node.get("dist") == part:
-            continue  # pydantic's tag of the distribution union, not a key in the file
+        elif _node_tag(node) == part:
+            continue  # pydantic's tag of a union (distribution, arrival model), not a key
         else:
             parts.append(str(part))
             parent_model = current
@@ -87,12 +88,20 @@ def _models_in(annotation: Any) -> list[type]:
     return [c for c in _unwrap(annotation) if isinstance(c, type) and issubclass(c, BaseModel)]
 
 
+def _node_tag(node: Any) -> str | None:
+    """The union member raw input stands for: its ``dist:``, or its (implied) ``model:``."""
+    if isinstance(node, dict) and "dist" in node:
+        return node["dist"] if isinstance(node["dist"], str) else None
+    return implied_tag(node)
+
+
 def _pick(candidates: list[type], node: Any) -> type | None:
     if len(candidates) == 1:
         return candidates[0]
-    if isinstance(node, dict):
+    tag = _node_tag(node)
+    if tag is not None:
         for candidate in candidates:
-            if _tag_of(candidate) == node.get("dist"):
+            if _tag_of(candidate) == tag:
                 return candidate
     return None
 
@@ -123,7 +132,8 @@ class _DictOf:
 
 
 def _tag_of(model: type) -> str | None:
-    field = getattr(model, "model_fields", {}).get("dist")
+    fields = getattr(model, "model_fields", {})
+    field = fields.get("dist") or fields.get("model")
     if field is None:
         return None
     args = typing.get_args(field.annotation)
@@ -159,10 +169,17 @@ def _describe(error: dict, parts: list[str], parent_model: type | None) -> Probl
         return Problem(parent, message)
     if kind == "missing":
         return Problem(path, "is required but missing")
+    arrival_model = "model" in str(ctx.get("discriminator", ""))
     if kind == "union_tag_invalid":
+        what = "arrival model" if arrival_model else "distribution"
+        return Problem(
+            path, f"unknown {what} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+        )
+    if kind == "union_tag_not_found" and arrival_model:
         return Problem(
             path,
-            f"unknown distribution {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}",
+            f"needs 'model:' naming an arrival model ({', '.join(ARRIVAL_MODELS)}), or "
+            "'rate_per_hour:' for a rate per interval",
         )
     if kind == "union_tag_not_found":
         return Problem(

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from ._types import Duration, Frozen, Timestamp
+from .._types import Duration, Frozen, Timestamp
 
 __all__ = [
     "AgentClass",

@@ -1,0 +1,1 @@
+"""The arrival models, one module each; :mod:`sim.arrivals.registry` finds them by tag."""

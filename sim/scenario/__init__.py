@@ -1,0 +1,41 @@
+"""The scenario file, validated into frozen models: one module per section.
+
+========================  ===========================================================
+``root``                  :class:`Scenario`: top-level fields, reading and cross-checks
+``horizon``               ``horizon:`` — the simulated period and its intervals
+``service_level``         ``service_level:`` — the answer-within target
+``channels``              ``channels:`` — phone, chat…, with their patience
+``inquiry_types``         ``inquiry_types:`` — channel, arrivals (:mod:`sim.arrivals`), handle time
+``pools``                 ``pools:`` — skills, agents, shrinkage, absenteeism
+``busyness``              ``busyness:`` — the day-to-day volume factor
+``roster``                ``roster:`` — contracts, shifts, labour rules, costs, agents
+``roster_checks``         the roster section checked against the horizon and the pools
+========================  ===========================================================
+"""
+
+from .._types import TIMESTAMP_FORMAT, parse_timestamp
+from .._values import MAX_AGENTS, MAX_RATE_PER_HOUR, per_interval_array
+from .busyness import Busyness
+from .channels import Channel
+from .horizon import Horizon
+from .inquiry_types import InquiryType
+from .pools import Pool
+from .root import Scenario
+from .roster import RosterSection
+from .service_level import ServiceLevel
+
+__all__ = [
+    "MAX_AGENTS",
+    "MAX_RATE_PER_HOUR",
+    "TIMESTAMP_FORMAT",
+    "Busyness",
+    "Channel",
+    "Horizon",
+    "InquiryType",
+    "Pool",
+    "RosterSection",
+    "Scenario",
+    "ServiceLevel",
+    "parse_timestamp",
+    "per_interval_array",
+]

@@ -1,0 +1,53 @@
+"""``pools:`` — groups of agents with the same skills and staffing."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from typing import Annotated
+
+from pydantic import Field
+
+from .._types import Frozen
+from .._values import AgentCount
+from ..errors import Problem
+
+__all__ = ["Pool", "pool_problems"]
+
+
+class Pool(Frozen):
+    """A group of agents sharing skills (the inquiry types they answer) and a staffing level.
+
+    ``shrinkage`` (breaks, training, meetings) and ``absenteeism`` are the shares of paid
+    heads not available to take inquiries; staffing requirements gross agents up by them.
+    """
+
+    skills: Annotated[tuple[str, ...], Field(min_length=1)]
+    agents: AgentCount
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    absenteeism: Annotated[float, Field(ge=0, lt=1)] = 0.0
+
+
+def pool_problems(
+    pools: Mapping[str, Pool], inquiry_types: Collection[str], n_intervals: int
+) -> Iterator[Problem]:
+    """Unknown skills, per-interval lists of the wrong length, inquiry types nobody answers."""
+    served: set[str] = set()
+    for name, pool in pools.items():
+        for skill in pool.skills:
+            if skill not in inquiry_types:
+                yield Problem(
+                    f"pools.{name}.skills",
+                    f"unknown skill {skill!r}; expected inquiry types: "
+                    f"{', '.join(sorted(inquiry_types))}",
+                )
+            served.add(skill)
+        if isinstance(pool.agents, tuple) and len(pool.agents) != n_intervals:
+            yield Problem(
+                f"pools.{name}.agents",
+                f"must have one value per interval ({n_intervals}), got {len(pool.agents)}",
+            )
+    for name in inquiry_types:
+        if name not in served:
+            yield Problem(
+                f"inquiry_types.{name}", "no pool has this skill, so nobody can answer it"
+            )
