@@ -40,6 +40,7 @@ __all__ = [
     "ArrivalProcess",
     "compile_rate",
     "poisson_arrivals",
+    "quadrature_points",
 ]
 
 EXACT_SUBSTEP_SECONDS = 60.0
@@ -265,20 +266,25 @@ class ArrivalProcess:
         return self.shape.step_expected(edges) * self.scale / step_seconds, step_seconds
 
 
-def _gauss_legendre(rate: Rate, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Masses (arrivals) of the sub-steps between ``edges`` and λ at the edges, in one call."""
-    low, width = edges[:-1], np.diff(edges)
-    nodes = low[:, None] + width[:, None] * (1.0 + _GL_NODES[None, :]) / 2.0
-    values = rate.rate_per_hour(np.concatenate([nodes.ravel(), edges]))
-    at_nodes = values[: nodes.size].reshape(nodes.shape)
-    masses = (at_nodes @ _GL_WEIGHTS) * width / 2.0 / 3600.0
-    return masses, values[nodes.size :]
-
-
 def _sub_steps(n_intervals: int, interval_seconds: float, at_most: float):
     per_interval = _substeps(interval_seconds, at_most)
     step = interval_seconds / per_interval
     return per_interval, step, np.arange(n_intervals * per_interval + 1) * step
+
+
+def _quadrature_grid(clock: Clock) -> tuple[int, float, np.ndarray, np.ndarray]:
+    """Sub-steps per interval, their length, their edges and every point λ is needed at:
+    the Gauss–Legendre nodes of each sub-step, then the edges."""
+    dt = clock.interval_seconds
+    per_interval, step, edges = _sub_steps(clock.n_intervals, dt, QUADRATURE_SUBSTEP_SECONDS)
+    nodes = edges[:-1, None] + step * (1.0 + _GL_NODES[None, :]) / 2.0
+    return per_interval, step, edges, np.concatenate([nodes.ravel(), edges])
+
+
+def quadrature_points(clock: Clock) -> np.ndarray:
+    """The times (seconds since the horizon start) at which a rate without an exact integral
+    is evaluated, in one call, when it is compiled."""
+    return _quadrature_grid(clock)[3]
 
 
 def compile_rate(rate: Rate, clock: Clock) -> ArrivalProcess:
@@ -299,10 +305,13 @@ def compile_rate(rate: Rate, clock: Clock) -> ArrivalProcess:
         shape = _Exact(per_interval, step, masses, _running_sum(masses), rate=rate)
         expected = np.maximum(np.asarray(expected, dtype=float), 0.0)
         return ArrivalProcess(interval_seconds=dt, expected=expected, shape=shape)
-    per_interval, step, sub_edges = _sub_steps(n, dt, QUADRATURE_SUBSTEP_SECONDS)
-    masses, edge_rates = _gauss_legendre(rate, sub_edges)
+    per_interval, step, sub_edges, points = _quadrature_grid(clock)
+    values = np.asarray(rate.rate_per_hour(points), dtype=float)
+    n_nodes = (sub_edges.size - 1) * _GL_NODES.size
+    at_nodes = values[:n_nodes].reshape(sub_edges.size - 1, _GL_NODES.size)
+    masses = (at_nodes @ _GL_WEIGHTS) * step / 2.0 / 3600.0
     shape = _Quadrature(
-        per_interval, step, masses, _running_sum(masses), edge_rates=np.asarray(edge_rates, float)
+        per_interval, step, masses, _running_sum(masses), edge_rates=values[n_nodes:]
     )
     return ArrivalProcess(interval_seconds=dt, expected=shape.totals, shape=shape)
 

@@ -7,7 +7,9 @@ things:
 * ``problems(clock)`` — what is wrong with it on this horizon (a list too short, a history
   file that does not cover it…), as :class:`~sim.errors.Problem` s with paths relative to the
   entry (``"spikes[0].at"``); nothing when it is fine;
-* ``bind(clock)`` — its arrival rate on this horizon, a :class:`Rate`.
+* ``bind(clock)`` — its arrival rate on this horizon, a :class:`Rate`;
+* ``describe(clock)`` — optional: one line the ``arrivals`` command prints about it (a
+  fitted profile's error, say), or ``None``.
 
 A **rate** is λ as plain vectorised functions of ``t``, a NumPy array of seconds since the
 horizon start (warm-up included), for ``t`` in ``[0, horizon length]``:
@@ -99,3 +101,6 @@ class ArrivalModel(Frozen):
 
     def bind(self, clock: Clock) -> Rate:
         raise NotImplementedError
+
+    def describe(self, clock: Clock) -> str | None:
+        return None
