@@ -147,7 +147,9 @@ def _regular(source: str, column: str, rows: list[tuple[datetime, float, int]]) 
     first = rows[0][0]
     # Differences of naive times: the machine's own zone must not enter.
     gaps = np.diff([(stamp - first).total_seconds() for stamp, _, _ in rows])
-    period = float(np.min(gaps))
+    # The resolution is the spacing most records keep; the others are the lines at fault.
+    values, counts = np.unique(np.round(gaps, 6), return_counts=True)
+    period = float(values[np.argmax(counts)])
     for (before, _, _), (after, _, line), gap in zip(rows, rows[1:], gaps, strict=False):
         if abs(gap - period) > 1e-6:
             problems.append(
