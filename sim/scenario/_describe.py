@@ -194,9 +194,7 @@ def _describe(error: dict, parts: list[str], parent_model: type | None) -> Probl
             "less_than_equal": ("≤", "le"),
             "less_than": ("<", "lt"),
         }[kind]
-        bound = ctx.get(op[1])
-        bound = f"{bound:g}" if isinstance(bound, float) else bound
-        return Problem(path, f"must be {op[0]} {bound}, got {_show(value)}")
+        return Problem(path, f"must be {op[0]} {ctx.get(op[1])}, got {_show(value)}")
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return Problem(path, f"must be a number, got {_show(value)}")
     if kind in ("dict_type", "model_type", "model_attributes_type"):
