@@ -12,9 +12,11 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field, field_validator
-from scipy import stats
 
 from ._types import Duration, Frozen
+
+# scipy.stats is imported inside sf and quantile: validating a scenario builds these classes
+# but never asks for their laws, and importing scipy.stats takes most of a second.
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -42,10 +44,14 @@ class Exponential(Frozen):
 
     def sf(self, x: np.ndarray) -> np.ndarray:
         """P(S > x) for ``x`` in seconds."""
+        from scipy import stats
+
         return stats.expon.sf(x, scale=self.mean)
 
     def quantile(self, q: float) -> float:
         """Smallest duration (seconds) with P(S ≤ x) ≥ ``q``."""
+        from scipy import stats
+
         return float(stats.expon.ppf(q, scale=self.mean))
 
 
@@ -71,11 +77,15 @@ class Lognormal(Frozen):
 
     def sf(self, x: np.ndarray) -> np.ndarray:
         """P(S > x) for ``x`` in seconds."""
+        from scipy import stats
+
         mu, sigma = self._log_params()
         return stats.lognorm.sf(x, sigma, scale=math.exp(mu))
 
     def quantile(self, q: float) -> float:
         """Smallest duration (seconds) with P(S ≤ x) ≥ ``q``."""
+        from scipy import stats
+
         mu, sigma = self._log_params()
         return float(stats.lognorm.ppf(q, sigma, scale=math.exp(mu)))
 
@@ -96,10 +106,14 @@ class Gamma(Frozen):
 
     def sf(self, x: np.ndarray) -> np.ndarray:
         """P(S > x) for ``x`` in seconds."""
+        from scipy import stats
+
         return stats.gamma.sf(x, 1.0 / self.cv**2, scale=self.mean * self.cv**2)
 
     def quantile(self, q: float) -> float:
         """Smallest duration (seconds) with P(S ≤ x) ≥ ``q``."""
+        from scipy import stats
+
         return float(stats.gamma.ppf(q, 1.0 / self.cv**2, scale=self.mean * self.cv**2))
 
 

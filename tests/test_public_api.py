@@ -21,8 +21,18 @@ MODULES = [
     "sim.scenario",
     "sim.streams",
     "surgeplan.cli",
+    "surgeplan.commands",
+    "surgeplan.commands.audit",
+    "surgeplan.commands.options",
+    "surgeplan.commands.plan_command",
+    "surgeplan.commands.roster",
+    "surgeplan.commands.rostering",
+    "surgeplan.commands.simulate",
+    "surgeplan.commands.staff",
+    "surgeplan.commands.validate",
     "surgeplan.io",
     "surgeplan.progress",
+    "surgeplan.roster_staffing",
     "surgeplan.staffing_file",
 ]
 

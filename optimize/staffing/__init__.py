@@ -23,17 +23,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+from sim import Problem, ScenarioError
 
-from sim import Problem, Scenario, ScenarioError, SimulationResult
-from sim.model import SimModel
+# The methods' modules (numpy, pandas, scipy, the simulator) are imported where they are used,
+# so that reading METHODS — every command line parser does — costs nothing.
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
-from .isa import iterate_staffing, pool_service_levels
-from .lagged import infinite_server_load
-from .loads import PoolTraffic, pool_traffic
-from .targets import Targets, agents_for, delay_probability_target
+    from sim import Scenario, SimulationResult
+    from sim.model import SimModel
+
+    from .loads import PoolTraffic
+    from .targets import Targets
 
 __all__ = [
     "METHODS",
@@ -78,10 +82,22 @@ class StaffingResult:
         }
 
 
+def __getattr__(name: str) -> object:
+    if name == "Targets":
+        from .targets import Targets
+
+        return Targets
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _erlang_staffing(
     load: np.ndarray, traffic: PoolTraffic, targets: Targets
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-interval Erlang staffing for a pool given its load (Erlangs) per interval."""
+    import numpy as np
+
+    from .targets import agents_for
+
     agents = np.zeros(len(load), dtype=np.int64)
     level = np.full(len(load), np.nan)
     for k, erlangs in enumerate(load):
@@ -97,6 +113,10 @@ def _erlang_staffing(
 
 def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:
     """m(t) of the pool's traffic averaged per interval, from each type's true rate λ(t)."""
+    import numpy as np
+
+    from .lagged import infinite_server_load
+
     total = np.zeros(model.n_intervals)
     for j in traffic.types:
         kind = model.types[j]
@@ -154,6 +174,15 @@ def staff(
     the day whose busyness factor is the q-quantile of the scenario's ``busyness`` (which it
     must have). Either way every method, ISA's simulations included, sees that one fixed day.
     """
+    import numpy as np
+    import pandas as pd
+
+    from sim.model import SimModel
+
+    from .isa import iterate_staffing, pool_service_levels
+    from .loads import pool_traffic
+    from .targets import Targets, delay_probability_target
+
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     targets = targets or Targets(

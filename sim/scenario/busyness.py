@@ -14,10 +14,12 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
-from scipy import stats
 
 from .._types import Frozen
 from ..streams import stream
+
+# scipy.stats is imported inside _law: validating a scenario builds a Busyness but never asks
+# for its law, and importing scipy.stats takes most of a second.
 
 __all__ = ["MAX_BUSYNESS_CV", "Busyness", "day_factor"]
 
@@ -53,6 +55,8 @@ class Busyness(Frozen):
 
     def _law(self):
         """The scipy distribution of B, matched to mean 1 and ``cv``."""
+        from scipy import stats
+
         if self.dist == "gamma":
             shape = 1.0 / self.cv**2
             return stats.gamma(shape, scale=1.0 / shape)

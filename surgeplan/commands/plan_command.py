@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from sim import Scenario, ScenarioError
+from optimize.staffing import METHODS
 
-from .io import write_csv, write_json
+from . import options
 
-__all__ = ["add_plan_command", "cmd_plan"]
+__all__ = ["register", "run"]
 
 PLAN_FILES = (
     "roster.csv, coverage.csv, solve.json, agents_summary.csv, roster.xlsx, roster.ics, "
@@ -21,14 +19,7 @@ PLAN_FILES = (
 )
 
 
-def add_plan_command(
-    commands: argparse._SubParsersAction,
-    add_verbosity: Callable[[argparse.ArgumentParser], None],
-    options: dict[str, Callable],
-) -> None:
-    """Register ``plan``; ``options`` holds the shared argument parsers (seed, counts, …)."""
-    from optimize.staffing import METHODS
-
+def register(commands: argparse._SubParsersAction) -> None:
     cmd = commands.add_parser(
         "plan",
         help="requirements → roster → simulated check → repair: the whole plan",
@@ -49,16 +40,16 @@ def add_plan_command(
     )
     cmd.add_argument("scenario", type=Path, help="scenario YAML file")
     cmd.add_argument("--out", type=Path, required=True, help="output directory")
-    cmd.add_argument("--seed", type=options["seed"], default=0, help="random seed (default 0)")
+    cmd.add_argument("--seed", type=options.seed, default=0, help="random seed (default 0)")
     cmd.add_argument(
         "--replications",
-        type=options["count"],
+        type=options.positive_int,
         default=16,
         help="replications per verification and per ISA iteration (default 16)",
     )
     cmd.add_argument(
         "--rounds",
-        type=options["whole"],
+        type=options.seed,  # any whole number ≥ 0
         default=3,
         help="repair rounds at most, 0 for none (default 3)",
     )
@@ -75,31 +66,34 @@ def add_plan_command(
     )
     cmd.add_argument(
         "--time-limit",
-        type=options["seconds"],
+        type=options.positive_seconds,
         default=60.0,
         help="roster solver time limit per round in seconds (default 60)",
     )
     cmd.add_argument(
-        "--gap", type=options["gap"], default=0.01, help="roster optimality gap (default 0.01)"
+        "--gap", type=options.gap, default=0.01, help="roster optimality gap (default 0.01)"
     )
     cmd.add_argument(
-        "--workers", type=options["count"], default=1, help="parallel processes (default 1)"
+        "--workers", type=options.positive_int, default=1, help="parallel processes (default 1)"
     )
-    add_verbosity(cmd)
+    options.add_verbosity(cmd)
+    cmd.set_defaults(run=run)
 
 
-def cmd_plan(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from optimize.roster import NoRosterFound, RosterInfeasible
+    from sim import Scenario, ScenarioError
 
-    from . import cli
-    from .exports import write_exports
-    from .plan import run_plan
+    from ..exports import write_exports
+    from ..io import write_csv, write_json
+    from ..plan import run_plan
+    from .rostering import read_requirements, solve_summary, stamp_columns
 
     scenario = Scenario.from_yaml(args.scenario)
-    cli._check_out(args.out)
+    options.check_out(args.out)
     agents_for = None
     if scenario.roster is not None:
-        from .agents_file import load_agents
+        from ..agents_file import load_agents
 
         agents = load_agents(scenario, args.scenario)  # bad agents files stop here, exit 2
 
@@ -108,7 +102,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     requirements, source = None, f"staff --method {args.method}"
     if args.requirements is not None:
-        requirements, source = cli._roster_requirements(args, scenario)
+        requirements, source = (
+            read_requirements(args.requirements, scenario),
+            args.requirements.name,
+        )
     started = time.perf_counter()
     try:
         result = run_plan(
@@ -122,22 +119,21 @@ def cmd_plan(args: argparse.Namespace) -> int:
             time_limit=args.time_limit,
             gap=args.gap,
             workers=args.workers,
-            say=lambda text: cli._say(args, f"  {text}"),
+            say=lambda text: options.say(args, f"  {text}"),
         )
     except RosterInfeasible as exc:
         raise ScenarioError(exc.problems, args.scenario.name) from None
     except ScenarioError as exc:
         raise exc if exc.source else exc.with_source(args.scenario.name) from None
     except NoRosterFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        raise options.CommandFailed(str(exc)) from None
     out = args.out
     plan = result.roster
     verification = result.verification
     final = result.rounds[result.rounds["kept"]].iloc[0]
     report = plan.report
     raised = f"{source}, raised in {int(final['round'])} round(s)"
-    solve = cli.solve_summary(scenario, plan, "agents", raised, "soft", started)
+    solve = solve_summary(scenario, plan, "agents", raised, "soft", started)
     summary = {
         **verification.summary,
         "plan": {
@@ -147,16 +143,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
             "replications": args.replications,
         },
     }
-    stamp = cli._stamp_columns
-    roster = stamp(plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"])
+    roster = stamp_columns(
+        plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
+    )
     written = [
         write_csv(out / "roster.csv", roster),
-        write_csv(out / "coverage.csv", stamp(plan.coverage, ["interval_start"])),
+        write_csv(out / "coverage.csv", stamp_columns(plan.coverage, ["interval_start"])),
         write_json(out / "solve.json", solve),
         *write_exports(
             out, plan.roster, plan.agents, scenario.model_copy(update={"roster": result.section})
         ),
-        write_csv(out / "requirements.csv", stamp(result.requirements, ["interval_start"])),
+        write_csv(out / "requirements.csv", stamp_columns(result.requirements, ["interval_start"])),
         write_csv(out / "intervals.csv", verification.intervals),
         write_csv(out / "types.csv", verification.types),
         write_csv(out / "pools.csv", verification.pools),
@@ -164,7 +161,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         write_csv(out / "rounds.csv", result.rounds),
     ]
     meeting = final["intervals_meeting_share"]
-    cli._say(
+    options.say(
         args,
         f"{scenario.name}: plan in {time.perf_counter() - started:.1f} s, round "
         f"{int(final['round'])} kept: {len(plan.roster)} shifts for "
@@ -172,5 +169,5 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"service level meets the target in {meeting:.0%} of intervals with inquiries",
     )
     for path in written:
-        cli._say(args, f"  wrote {path}")
+        options.say(args, f"  wrote {path}")
     return 0

@@ -1,0 +1,189 @@
+"""``run_sim.py roster``: shifts for named agents (or shift counts) covering the requirements."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from optimize.staffing import METHODS
+
+from . import options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim import Scenario
+
+__all__ = ["register", "run"]
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    cmd = commands.add_parser(
+        "roster",
+        help="build a lawful roster covering the staffing requirements",
+        description=(
+            "Give the scenario's agents shifts (breaks included) that cover the staffing\n"
+            "requirements under every labour rule, at least cost; write roster.csv, coverage.csv\n"
+            "and solve.json into --out (shifts.csv instead of roster.csv with --level shifts).\n"
+            "Without --requirements they are computed with --method. Without a roster section\n"
+            "the scenario gets default contracts and agent classes sized from the requirements."
+        ),
+        epilog=(
+            "examples:\n"
+            "  python run_sim.py roster scenarios/double11_week.yaml --out out/\n"
+            "  python run_sim.py roster scenarios/double11_week.yaml --out out/ "
+            "--requirements out/requirements.csv --time-limit 120 --gap 0.005\n"
+            "  python run_sim.py roster scenarios/weekday.yaml --out out/ --level shifts\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmd.add_argument("scenario", type=Path, help="scenario YAML file")
+    cmd.add_argument("--out", type=Path, required=True, help="output directory")
+    cmd.add_argument(
+        "--requirements",
+        type=Path,
+        help="requirements CSV (interval_start, pool, agents[, agents_rostered]), e.g. from staff",
+    )
+    cmd.add_argument(
+        "--level",
+        choices=("agents", "shifts"),
+        default="agents",
+        help="agents: named agents under every rule (default); shifts: shift counts only",
+    )
+    cmd.add_argument(
+        "--time-limit",
+        type=options.positive_seconds,
+        default=60.0,
+        help="solver time limit in seconds (default 60)",
+    )
+    cmd.add_argument(
+        "--gap",
+        type=options.gap,
+        default=0.01,
+        help="relative optimality gap to stop at (default 0.01)",
+    )
+    cmd.add_argument(
+        "--coverage",
+        choices=("soft", "hard"),
+        default="soft",
+        help="soft: shortfall allowed at its price (default); hard: every requirement met",
+    )
+    cmd.add_argument(
+        "--method",
+        choices=METHODS,
+        default="lagged",
+        help="staffing method when there is no --requirements (default lagged)",
+    )
+    cmd.add_argument("--seed", type=options.seed, default=0, help="random seed (default 0)")
+    options.add_verbosity(cmd)
+    cmd.set_defaults(run=run)
+
+
+def _requirements(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.DataFrame, str]:
+    """Heads to roster per interval and pool, and where they came from."""
+    from optimize.roster import requirements_from_staffing
+    from optimize.staffing import Targets, staff
+    from sim import ScenarioError
+
+    from .rostering import read_requirements
+
+    if args.requirements is not None:
+        return read_requirements(args.requirements, scenario), args.requirements.name
+    targets = Targets(
+        answer_within_seconds=scenario.service_level.answer_within,
+        service_level=scenario.service_level.target,
+    )
+    try:
+        result = staff(scenario, args.method, targets=targets, seed=args.seed)
+    except ScenarioError as exc:
+        raise exc if exc.source else exc.with_source(args.scenario.name) from None
+    return requirements_from_staffing(result.table), f"staff --method {args.method}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from optimize.roster import (
+        NoRosterFound,
+        RosterInfeasible,
+        default_roster_section,
+        plan_roster,
+        plan_shifts,
+    )
+    from optimize.workforce import agents_from_classes
+    from sim import Scenario, ScenarioError
+
+    from ..io import write_csv, write_json
+    from .rostering import solve_summary, stamp_columns
+
+    scenario = Scenario.from_yaml(args.scenario)
+    options.check_out(args.out)
+    requirements, source = _requirements(args, scenario)
+    section = scenario.roster or default_roster_section(requirements, scenario.horizon)
+    hard = args.coverage == "hard"
+    out = args.out
+    started = time.perf_counter()
+    try:
+        if args.level == "shifts":
+            plan = plan_shifts(
+                requirements,
+                section,
+                scenario.horizon,
+                time_limit=args.time_limit,
+                gap=args.gap,
+                hard_coverage=hard,
+            )
+            table = stamp_columns(plan.shifts, ["date", "shift_start", "shift_end"])
+            name = "shifts.csv"
+        else:
+            if scenario.roster is not None:
+                from ..agents_file import load_agents
+
+                agents = load_agents(scenario, args.scenario)
+            else:
+                agents = agents_from_classes(section)
+            plan = plan_roster(
+                requirements,
+                agents,
+                section,
+                scenario.horizon,
+                time_limit=args.time_limit,
+                gap=args.gap,
+                hard_coverage=hard,
+            )
+            table = stamp_columns(
+                plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
+            )
+            name = "roster.csv"
+    except RosterInfeasible as exc:
+        raise ScenarioError(exc.problems, args.scenario.name) from None
+    except NoRosterFound as exc:
+        raise options.CommandFailed(str(exc)) from None
+    report = plan.report
+    coverage = stamp_columns(plan.coverage, ["interval_start"])
+    summary = solve_summary(scenario, plan, args.level, source, args.coverage, started)
+    written = [
+        write_csv(out / name, table),
+        write_csv(out / "coverage.csv", coverage),
+        write_json(out / "solve.json", summary),
+    ]
+    if args.level == "agents" and scenario.roster is not None:
+        try:
+            from ..exports import write_exports
+        except ImportError:
+            write_exports = None
+        if write_exports is not None:
+            written += write_exports(out, plan.roster, plan.agents, scenario)
+    gap = "n/a" if report.gap is None else f"{report.gap:.2%}"
+    options.say(
+        args,
+        f"{scenario.name}: {args.level} roster {report.status} in {report.seconds:.1f} s "
+        f"(objective {report.objective:,.2f}, bound {report.best_bound:,.2f}, gap {gap}); "
+        f"shortfall {summary['shortfall_agent_hours']:,.1f} agent-hours",
+    )
+    if args.verbose:
+        for part, value in plan.costs.items():
+            print(f"  {part}: {value:,.2f}")
+    for path in written:
+        options.say(args, f"  wrote {path}")
+    return 0
