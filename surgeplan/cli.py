@@ -30,6 +30,7 @@ EXAMPLES = """\
 examples:
   python run_sim.py plan scenarios/double11.yaml --out out/
   python run_sim.py validate scenarios/double11.yaml
+  python run_sim.py arrivals scenarios/double11.yaml --out out/
   python run_sim.py simulate scenarios/double11.yaml --out out/
   python run_sim.py simulate scenarios/weekday.yaml --out out/ --replications 16 --workers 2
   python run_sim.py simulate scenarios/weekday.yaml --out out/ --staffing staffing.csv

@@ -129,4 +129,5 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, np.ndar
         problems.append(Problem("", "no staffing rows found"))
     if problems:
         raise ScenarioError(problems, source)
-    return {pool: staffing[pool] for pool in named}
+    # In the scenario's pool order, so tables built from it come out the same on every run.
+    return {pool: staffing[pool] for pool in scenario.pools if pool in named}

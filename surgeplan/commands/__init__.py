@@ -14,6 +14,7 @@ __all__ = ["COMMANDS"]
 # In the order ``run_sim.py --help`` lists them.
 COMMANDS = (
     "validate",
+    "arrivals",
     "simulate",
     "staff",
     "audit",
