@@ -82,7 +82,6 @@ class _Pending:
         self.deadlines: list[float] = []
         self.handles: list[float] = []
         self.arrays: list[tuple[np.ndarray, ...]] = []
-        self.dropped = 0  # arrivals folded and forgotten: list position = ordinal − dropped
         self.sampled = 0  # arrivals sampled so far
 
     def extend(self, k: int, times: np.ndarray, handles: np.ndarray, deadlines: np.ndarray) -> None:
@@ -110,7 +109,6 @@ class _Pending:
         if n:
             del self.times[:n], self.deadlines[:n], self.handles[:n]
             self.arrays = [tuple(column[n:] for column in self.columns())]
-            self.dropped += n
 
 
 def run_replication(
@@ -150,6 +148,7 @@ def run_replication(
     staffing = [p.agents.tolist() for p in model.pools]
     skills = [p.skills for p in model.pools]
     eligible = [t.pools for t in types]
+    first_pool = [t.pools[0] for t in types]
     idle = [0] * n_pools
     present = [0] * n_pools
     target = [0] * n_pools
@@ -163,9 +162,12 @@ def run_replication(
     # Per type, the list position of its first inquiry neither answered nor abandoned; its
     # queue is every arrival from there up to now.
     head = [0] * n_types
+    dropped = [0] * n_types  # arrivals folded and forgotten: list position = ordinal − dropped
     # All types' arrivals in order of arrival (ties by type), for routing them to idle
-    # agents: time (with an infinite sentinel), type and ordinal within the type.
-    order_time: list[float] = [math.inf]
+    # agents: time (with an infinite sentinel), type and ordinal within the type. With one
+    # type that order is the type's own list, and a position in it is the list position.
+    one_type = n_types == 1
+    order_time: list[float] = times[0] if one_type else [math.inf]
     order_type: list[int] = []
     order_ordinal: list[int] = []
     routed = 0  # position in that order of the first arrival not yet routed
@@ -209,6 +211,8 @@ def run_replication(
             return
         t, j_arr, h = np.concatenate(all_times), np.concatenate(kinds), np.concatenate(all_handles)
         rec.add_arrivals(j_arr, t, h)
+        if one_type:
+            return
         ordinal = np.concatenate(ordinals)
         if len(kinds) > 1:
             order = np.argsort(t, kind="stable")
@@ -224,11 +228,6 @@ def run_replication(
         record_at(now)
         schedule(completion[p](), NORMAL, handles[j][i])
 
-    def skip_queued(now: float) -> None:
-        """With every agent busy, arrivals up to ``now`` simply joined their queues."""
-        nonlocal routed
-        routed = bisect_right(order_time, now, routed)
-
     def ingest(now: float) -> None:
         """Route the arrivals up to ``now`` in order of arrival: to an idle agent, or (once
         every agent is busy, without any work) to their queues."""
@@ -237,8 +236,11 @@ def run_replication(
             if not idle_total:
                 routed = bisect_right(order_time, now, routed)
                 return
-            j = order_type[routed]
-            i = order_ordinal[routed] - pending[j].dropped
+            if one_type:
+                j, i = 0, routed
+            else:
+                j = order_type[routed]
+                i = order_ordinal[routed] - dropped[j]
             routed += 1
             if i != head[j]:
                 continue  # others of its type wait, so no agent for it is idle: it queues
@@ -281,12 +283,12 @@ def run_replication(
         """Schedule ``event`` for exactly ``when``, a time an earlier wake would have given."""
         now = env.now
         delay = when - now
-        if now + delay != when:
+        if now + delay == when:
+            schedule(event, NORMAL, delay)
+        else:
             # Rounding: only when ``when`` is over twice ``now``. From 0.75 × when on, the
             # difference is exact (Sterbenz), so hop there first.
             Timeout(env, 0.75 * when - now).callbacks.append(lambda _: schedule_at(event, when))
-            return
-        schedule(event, NORMAL, delay)
 
     def wake_chain(since: float) -> None:
         """The wakes due while an agent is idle, from time ``since`` on (now, or the time of
@@ -296,16 +298,19 @@ def run_replication(
         now = env.now
         while True:
             arrival = order_time[routed]
-            while arrival == math.inf and loaded < n_intervals:
-                load()  # unsampled intervals only hold later arrivals than sampled ones
-                arrival = order_time[routed]
             if arrival == math.inf:
+                if loaded < n_intervals:
+                    load()  # unsampled intervals only hold later arrivals than sampled ones
+                    continue
                 wake_pending = False
                 return
             wake = since + (arrival - since)
-            j = order_type[routed]
-            i = order_ordinal[routed] - pending[j].dropped
-            p = eligible[j][0]
+            if one_type:
+                j, i = 0, routed
+            else:
+                j = order_type[routed]
+                i = order_ordinal[routed] - dropped[j]
+            p = first_pool[j]
             if wake != arrival or wake >= next_boundary or not idle[p] or i != head[j]:
                 wake_pending = wake_event = True
                 wake_at = wake
@@ -322,11 +327,17 @@ def run_replication(
             head[j] = i + 1
             record_id(i + keys[p][j])
             record_at(arrival)
-            schedule_at(completion[p](), arrival + handles[j][i])
-            wake_pending = True
-            wake_event = False
-            wake_at = since = arrival
+            end = arrival + handles[j][i]
+            delay = end - now
+            if now + delay == end:
+                schedule(completion[p](), NORMAL, delay)
+            else:
+                schedule_at(completion[p](), end)
+            since = arrival
             if not idle_total:
+                wake_pending = True
+                wake_event = False
+                wake_at = arrival
                 return
 
     def after_event(now: float) -> None:
@@ -348,51 +359,67 @@ def run_replication(
 
     wake_event_type = _light_event(on_wake)
 
+    def leave(p: int, now: float) -> None:
+        """Staffing dropped while this agent of pool ``p`` was busy: it leaves now."""
+        present[p] -= 1
+        rec.presence[p].append((now, present[p]))
+        if idle_total:
+            after_event(now)
+
     def make_on_done(p: int) -> type[_Light]:
         """The completion event class of pool ``p``."""
-        only = skills[p][0] if len(skills[p]) == 1 else None
-        if only is not None:
-            arrivals = times[only]
-            waiting_until = deadlines[only]
-            durations = handles[only]
-            key = keys[p][only]
+        if len(skills[p]) > 1:
 
-        def on_done(_event: Event) -> None:
-            nonlocal idle_total
+            def on_done(_event: Event) -> None:
+                nonlocal idle_total, routed
+                now = env.now
+                if idle_total:
+                    ingest(now)
+                if present[p] > target[p]:
+                    leave(p, now)
+                    return
+                if not idle_total:
+                    routed = bisect_right(order_time, now, routed)  # arrivals so far queued
+                idle[p] += 1
+                idle_total += 1
+                dispatch(p, now)
+                if idle_total:
+                    after_event(now)
+
+            return _light_event(on_done)
+
+        # One skill: the head of its queue, if any, is the agent's next inquiry.
+        j = skills[p][0]
+        arrivals = times[j]
+        waiting_until = deadlines[j]
+        durations = handles[j]
+        key = keys[p][j]
+
+        def on_done_one_skill(_event: Event) -> None:
+            nonlocal idle_total, routed
             now = env.now
             if idle_total:
                 ingest(now)
             if present[p] > target[p]:
-                # Staffing dropped while this agent was busy: the agent leaves now.
-                present[p] -= 1
-                rec.presence[p].append((now, present[p]))
-            elif only is not None:
-                # One skill: the head of its queue, if any, is the agent's next inquiry.
-                i = head[only]
-                while arrivals[i] <= now:
-                    if waiting_until[i] <= now:  # patience ran out before an agent was free
-                        i += 1
-                        continue
-                    head[only] = i + 1
-                    record_id(i + key)
+                leave(p, now)
+                return
+            i = head[j]
+            while arrivals[i] <= now:
+                if waiting_until[i] > now:
+                    head[j] = i + 1
+                    record_id(i + key if key else i)
                     record_at(now)
                     schedule(done(), NORMAL, durations[i])
-                    return  # no agent became idle
-                head[only] = i
-                if not idle_total:
-                    skip_queued(now)
-                idle[p] += 1
-                idle_total += 1
-            else:
-                if not idle_total:
-                    skip_queued(now)
-                idle[p] += 1
-                idle_total += 1
-                dispatch(p, now)
-            if idle_total:
-                after_event(now)
+                    return
+                i += 1  # patience ran out before an agent was free: abandoned
+            head[j] = i
+            if not idle_total:
+                routed = bisect_right(order_time, now, routed)  # arrivals so far queued
+            idle[p] += 1
+            idle_total += 1
+            after_event(now)
 
-        done = _light_event(on_done)
+        done = _light_event(on_done_one_skill)
         return done
 
     completion = [make_on_done(p) for p in range(n_pools)]
@@ -403,14 +430,18 @@ def run_replication(
         _fold(rec, pending, head, answered_id, answered_at, n_types)
         answered_id.clear()
         answered_at.clear()
+        if one_type:
+            routed -= head[0]  # its list is the order, and loses what the type loses
+        else:
+            del order_time[:routed], order_type[:routed], order_ordinal[:routed]
+            routed = 0
         for j, queue in enumerate(pending):
             queue.drop(head[j])
+            dropped[j] += head[j]
             head[j] = 0
-        del order_time[:routed], order_type[:routed], order_ordinal[:routed]
-        routed = 0
 
     def on_interval_start(event: Timeout) -> None:
-        nonlocal idle_total, next_boundary
+        nonlocal idle_total, next_boundary, routed
         k = event._value
         now = env.now
         # Sample one interval ahead: every event before the next boundary then finds the
@@ -420,7 +451,7 @@ def run_replication(
         if idle_total:
             ingest(now)
         else:
-            skip_queued(now)
+            routed = bisect_right(order_time, now, routed)  # arrivals so far queued
         if sum(head) >= FLUSH_EVERY:
             fold()
         for p in range(n_pools):

@@ -124,10 +124,8 @@ class Recorder:
         local = cell - lo
         cells = slice(lo, hi)
         self.answered[cells] += np.bincount(local, minlength=hi - lo)
-        within = (wait <= self.answer_within).astype(float)
-        self.within[cells] += np.bincount(local, weights=within, minlength=hi - lo).astype(np.int64)
-        waited = (wait > 0).astype(float)
-        self.waited[cells] += np.bincount(local, weights=waited, minlength=hi - lo).astype(np.int64)
+        self.within[cells] += np.bincount(local[wait <= self.answer_within], minlength=hi - lo)
+        self.waited[cells] += np.bincount(local[wait > 0], minlength=hi - lo)
         self.wait_sum[cells] += np.bincount(local, weights=wait, minlength=hi - lo)
         bins = np.searchsorted(WAIT_BIN_EDGES, wait, side="right") - 1
         self.hist[lo * N_WAIT_BINS : hi * N_WAIT_BINS] += np.bincount(
