@@ -74,14 +74,15 @@ class _Pending:
     """One inquiry type's sampled arrivals that are not yet folded into the tallies.
 
     The event loop reads the plain lists (``times`` ends with an infinite sentinel, so a
-    look past the last arrival needs no bounds check); the fold reads the NumPy copies.
+    look past the last arrival needs no bounds check); the fold reads the NumPy blocks.
     """
 
     def __init__(self) -> None:
         self.times: list[float] = [math.inf]
         self.deadlines: list[float] = []
         self.handles: list[float] = []
-        self.arrays: list[tuple[np.ndarray, ...]] = []
+        # Per sampled interval: arrival time, handle time, deadline, interval.
+        self.blocks: list[tuple[np.ndarray, ...]] = []
         self.sampled = 0  # arrivals sampled so far
 
     def extend(self, k: int, times: np.ndarray, handles: np.ndarray, deadlines: np.ndarray) -> None:
@@ -91,24 +92,34 @@ class _Pending:
         self.times.append(math.inf)
         self.deadlines.extend(deadlines.tolist())
         self.handles.extend(handles.tolist())
-        self.arrays.append((times, handles, deadlines, np.full(len(times), k, dtype=np.int64)))
+        self.blocks.append((times, handles, deadlines, np.full(len(times), k, dtype=np.int64)))
         self.sampled += len(times)
 
-    def columns(self) -> tuple[np.ndarray, ...]:
-        """Arrival time, handle time, deadline and interval of every pending arrival."""
-        if not self.arrays:
-            return np.empty(0), np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)
-        if len(self.arrays) > 1:
-            self.arrays = [
-                tuple(np.concatenate(column) for column in zip(*self.arrays, strict=True))
-            ]
-        return self.arrays[0]
+    def first(self, n: int) -> tuple[np.ndarray, ...]:
+        """Arrival time, handle time, deadline and interval of the first ``n`` arrivals.
+
+        Only the blocks that hold them are joined, so a long queue that barely moves is not
+        copied at every fold.
+        """
+        count = 0
+        for b, block in enumerate(self.blocks):
+            count += len(block[0])
+            if count >= n:
+                if b:
+                    self.blocks[: b + 1] = [
+                        tuple(np.concatenate(c) for c in zip(*self.blocks[: b + 1], strict=True))
+                    ]
+                return tuple(column[:n] for column in self.blocks[0])
+        raise ValueError(f"{n} arrivals asked for, {count} pending")
 
     def drop(self, n: int) -> None:
         """Forget the first ``n`` arrivals (all answered or abandoned, and folded)."""
-        if n:
-            del self.times[:n], self.deadlines[:n], self.handles[:n]
-            self.arrays = [tuple(column[n:] for column in self.columns())]
+        if not n:
+            return
+        del self.times[:n], self.deadlines[:n], self.handles[:n]
+        self.first(n)
+        rest = tuple(column[n:] for column in self.blocks[0])
+        self.blocks[:1] = [rest] if len(rest[0]) else []
 
 
 def run_replication(
@@ -525,7 +536,7 @@ def _fold(
     for j, queue in enumerate(pending):
         if not head[j]:
             continue
-        t, h, d, k = (column[: head[j]] for column in queue.columns())
+        t, h, d, k = queue.first(head[j])
         mine = kind == j
         at = position[mine]
         arrived[mine] = t[at]
