@@ -183,8 +183,8 @@ def run_replication(
     order_ordinal: list[int] = []
     routed = 0  # position in that order of the first arrival not yet routed
     loaded = 0  # intervals sampled so far
-    # The pending wake, as the one-wake-at-a-time rule has it: at ``wake_at``; a SimPy event
-    # if ``wake_event``, else a skipped one whose arrivals were settled in advance.
+    # The wake due next, if any (there is at most one): at ``wake_at``; a SimPy event if
+    # ``wake_event``, else a skipped one whose arrival was settled in advance.
     wake_pending = False
     wake_event = False
     wake_at = 0.0
@@ -213,7 +213,8 @@ def run_replication(
                 deadline = np.full(n, math.inf)
             else:
                 deadline = arrivals + kind.patience.sample(patience_rng[j], n)
-            ordinals.append(np.arange(pending[j].sampled, pending[j].sampled + n))
+            if not one_type:
+                ordinals.append(np.arange(pending[j].sampled, pending[j].sampled + n))
             pending[j].extend(k, arrivals, handle, deadline)
             kinds.append(np.full(n, j))
             all_times.append(arrivals)

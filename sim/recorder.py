@@ -161,12 +161,19 @@ class Recorder:
     def _add_steps(
         self, steps_by_pool: np.ndarray, pool: np.ndarray, arrived: np.ndarray, left: np.ndarray
     ) -> None:
+        """+1 at the first sample after each arrival, −1 at the first after it leaves.
+
+        Only the samples between the batch's first arrival and last departure are touched,
+        so a batch costs the same however long the horizon.
+        """
         first = np.minimum(np.ceil(arrived / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
         last = np.minimum(np.ceil(left / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
-        size = self.n_pools * (self.n_samples + 1)
-        row = pool * (self.n_samples + 1)
+        lo = int(first.min())
+        width = int(last.max()) + 1 - lo
+        size = self.n_pools * width
+        row = pool * width - lo
         steps = np.bincount(row + first, minlength=size) - np.bincount(row + last, minlength=size)
-        steps_by_pool += steps.reshape(self.n_pools, self.n_samples + 1)
+        steps_by_pool[:, lo : lo + width] += steps.reshape(self.n_pools, width)
 
     def add_waiting_forever(self, cell: np.ndarray, arrived: np.ndarray) -> None:
         """Inquiries nobody will answer stay open and in the system to the end of the horizon."""
