@@ -163,6 +163,7 @@ def run_replication(
     idle = [0] * n_pools
     present = [0] * n_pools
     target = [0] * n_pools
+    draining = [False] * n_pools  # more agents present than scheduled: busy ones leave
     idle_total = 0
     next_boundary = 0.0  # time of the next interval-start event
 
@@ -374,6 +375,7 @@ def run_replication(
     def leave(p: int, now: float) -> None:
         """Staffing dropped while this agent of pool ``p`` was busy: it leaves now."""
         present[p] -= 1
+        draining[p] = present[p] > target[p]
         rec.presence[p].append((now, present[p]))
         if idle_total:
             after_event(now)
@@ -387,7 +389,7 @@ def run_replication(
                 now = env.now
                 if idle_total:
                     ingest(now)
-                if present[p] > target[p]:
+                if draining[p]:
                     leave(p, now)
                     return
                 if not idle_total:
@@ -412,7 +414,7 @@ def run_replication(
             now = env.now
             if idle_total:
                 ingest(now)
-            if present[p] > target[p]:
+            if draining[p]:
                 leave(p, now)
                 return
             i = head[j]
@@ -484,6 +486,7 @@ def run_replication(
                     idle_total -= leaving
                     present[p] -= leaving
                     rec.presence[p].append((now, present[p]))
+            draining[p] = present[p] > wanted
         if on_interval is not None:
             on_interval(k)
         if k + 1 < n_intervals:
