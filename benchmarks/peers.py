@@ -10,11 +10,17 @@ Both peers model the same system as the benchmark scenarios:
 
 Every function returns a plain dict with ``offered``, ``answered`` and
 ``abandoned`` counts, so the harness can compare outcomes across engines.
+
+``python benchmarks/peers.py textbook '{"rate_per_hour": ..., ...}'`` runs the textbook
+model as a process of its own (this module, numpy and simpy are all it imports) and prints
+its counts as JSON: the peer of a whole ``run_sim.py simulate`` process.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import sys
 
 
 def textbook_simpy(
@@ -121,5 +127,8 @@ def _selfcheck() -> None:  # pragma: no cover - manual smoke test
 
 
 if __name__ == "__main__":
-    random.seed(0)
-    _selfcheck()
+    if sys.argv[1:2] == ["textbook"]:
+        print(json.dumps(textbook_simpy(**json.loads(sys.argv[2]))))
+    else:
+        random.seed(0)
+        _selfcheck()

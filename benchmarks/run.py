@@ -19,6 +19,11 @@ Repeats of the same case run with the same seed, so each repeat does the
 same work and the spread between repeats is timing noise only.  Repeats are
 interleaved across engines (engine A, B, C, then A, B, C again…) so a slow
 patch of the machine does not land on one engine only.
+
+The big day is also run as whole processes, as a user runs them: the command
+``python run_sim.py simulate BIG_DAY.yaml --out DIR --seed 1 --quiet`` against
+the textbook model run as a process of its own (``benchmarks/peers.py
+textbook``), alternating which goes first, wall time from launch to exit.
 """
 
 from __future__ import annotations
@@ -72,7 +77,9 @@ def _worker(spec: dict) -> dict:
     engine = spec["engine"]
     if engine == "surgeplan":
         sys.path.insert(0, str(ROOT))
-        import sim  # noqa: F401  (import cost is measured separately)
+        # Import cost is measured separately. sim may load its names on first use, so ask
+        # for the ones the timed region uses here, and with them the engine and pandas.
+        from sim import Scenario, simulate  # noqa: F401
 
         fn = _run_surgeplan
     elif engine == "textbook":
@@ -260,8 +267,7 @@ def build_plan(quick: bool) -> list[Case]:
 # ----------------------------------------------------------------------------- parent side
 
 
-def _spawn(spec: dict, timeout: float) -> dict:
-    cmd = [sys.executable, str(HERE / "run.py"), "--worker", json.dumps(spec)]
+def _process_env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT), str(HERE), env.get("PYTHONPATH", "")) if p
@@ -270,6 +276,12 @@ def _spawn(spec: dict, timeout: float) -> dict:
     # equal terms (and nothing else competes for the second core).
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, "1")
+    return env
+
+
+def _spawn(spec: dict, timeout: float) -> dict:
+    cmd = [sys.executable, str(HERE / "run.py"), "--worker", json.dumps(spec)]
+    env = _process_env()
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -302,6 +314,81 @@ def surgeplan_available() -> tuple[bool, str]:
     return False, tail[-1] if tail else f"exit code {proc.returncode}"
 
 
+def _model_kwargs(case: Case, engine: str) -> dict:
+    return {
+        "rate_per_hour": case.rate_per_hour,
+        "agents": case.agents,
+        "aht_s": AHT_S,
+        "patience_s": PATIENCE_S,
+        "horizon_s": case.horizons_h[engine] * 3600.0,
+        "seed": SEED,
+    }
+
+
+def _timed_process(cmd: list[str], timeout: float) -> tuple[float, str] | dict:
+    """Wall time of ``cmd`` from launch to exit, and its standard output."""
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            cmd, cwd=ROOT, env=_process_env(), capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        return {"error": " | ".join(tail) or f"exit code {proc.returncode}"}
+    return wall, proc.stdout
+
+
+def _simulate_process(case: Case, timeout: float) -> dict:
+    """``python run_sim.py simulate`` on the case written as a scenario file, as a user runs it."""
+    import yaml
+
+    horizon_s = case.horizons_h["surgeplan"] * 3600.0
+    data = surgeplan_scenario(case.rate_per_hour, case.agents, AHT_S, PATIENCE_S, horizon_s)
+    with tempfile.TemporaryDirectory(prefix="surgeplan-bench-") as tmp:
+        scenario = Path(tmp) / f"{case.key}_day.yaml"
+        scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        out = Path(tmp) / "out"
+        cmd = [sys.executable, str(ROOT / "run_sim.py"), "simulate", str(scenario)]
+        cmd += ["--out", str(out), "--seed", str(SEED), "--quiet"]
+        done = _timed_process(cmd, timeout)
+        if isinstance(done, dict):
+            return done
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    counts = {k: summary[k] for k in ("offered", "answered", "abandoned")}
+    return {"process_s": done[0], **counts}
+
+
+def _textbook_process(case: Case, timeout: float) -> dict:
+    """The textbook model as a process of its own: interpreter, its imports and the run."""
+    cmd = [sys.executable, str(HERE / "peers.py"), "textbook"]
+    done = _timed_process([*cmd, json.dumps(_model_kwargs(case, "textbook"))], timeout)
+    if isinstance(done, dict):
+        return done
+    return {"process_s": done[0], **json.loads(done[1])}
+
+
+def run_whole_processes(case: Case, repeats: int, timeout: float, log=print) -> dict:
+    """Both whole processes ``repeats`` times, alternating which goes first."""
+    runners = {"surgeplan": _simulate_process, "textbook": _textbook_process}
+    results: dict = {eng: [] for eng in runners}
+    for rep in range(repeats):
+        for eng in list(runners)[:: 1 if rep % 2 == 0 else -1]:
+            out = runners[eng](case, timeout)
+            results[eng].append(out)
+            what = "run_sim.py simulate" if eng == "surgeplan" else "textbook process"
+            if "error" in out:
+                log(f"  {case.key:<11} {what:<19} repeat {rep + 1}: FAILED {out['error']}")
+            else:
+                log(
+                    f"  {case.key:<11} {what:<19} repeat {rep + 1}: "
+                    f"{out['offered']:>9,} offered, whole process {out['process_s']:7.2f} s"
+                )
+    return results
+
+
 def run_plan(
     cases: list[Case], repeats: int, engines: list[str], timeout: float, log=print
 ) -> dict:
@@ -311,16 +398,7 @@ def run_plan(
         order = [e for e in ENGINE_LABEL if e in case.horizons_h and e in engines]
         for rep in range(repeats):
             for eng in order:
-                spec = {
-                    "engine": eng,
-                    "rate_per_hour": case.rate_per_hour,
-                    "agents": case.agents,
-                    "aht_s": AHT_S,
-                    "patience_s": PATIENCE_S,
-                    "horizon_s": case.horizons_h[eng] * 3600.0,
-                    "seed": SEED,
-                }
-                out = _spawn(spec, timeout)
+                out = _spawn({"engine": eng, **_model_kwargs(case, eng)}, timeout)
                 results[case.key].setdefault(eng, []).append(out)
                 if "error" in out:
                     log(
@@ -379,6 +457,38 @@ def summarize(runs: list[dict]) -> Stat:
         process_s=statistics.median(r["process_s"] for r in good),
         import_s=statistics.median(r["import_s"] for r in good),
         peak_mb=max(r["peak_rss_mb"] for r in good),
+        n=len(good),
+    )
+
+
+@dataclass
+class ProcessStat:
+    ok: bool
+    error: str = ""
+    offered: int = 0
+    answered_pct: float = float("nan")
+    abandoned_pct: float = float("nan")
+    process_s: float = float("nan")  # median wall time, launch to exit
+    low: float = float("nan")
+    high: float = float("nan")
+    n: int = 0
+
+
+def summarize_processes(runs: list[dict]) -> ProcessStat:
+    good = [r for r in runs if "error" not in r]
+    if not good:
+        return ProcessStat(ok=False, error=runs[0]["error"] if runs else "not run")
+    first = good[0]
+    offered = first["offered"]
+    walls = [r["process_s"] for r in good]
+    return ProcessStat(
+        ok=True,
+        offered=int(offered),
+        answered_pct=100.0 * first["answered"] / offered if offered else float("nan"),
+        abandoned_pct=100.0 * first["abandoned"] / offered if offered else float("nan"),
+        process_s=statistics.median(walls),
+        low=min(walls),
+        high=max(walls),
         n=len(good),
     )
 
@@ -443,6 +553,67 @@ def _day_table(case: Case, stats: dict) -> list[str]:
             f"by at most {d_abn:.2f} pp across engines — "
             + ("**consistent**." if agree else "**MISMATCH**, check the models.")
         )
+    return lines
+
+
+# The issue's target for the whole ``run_sim.py simulate`` process on the big day.
+WHOLE_PROCESS_TARGET = 15.0
+
+
+def _whole_process_section(case: Case, whole: dict, timed: Stat | None) -> list[str]:
+    sp, tb = whole["surgeplan"], whole["textbook"]
+    hours = case.horizons_h["surgeplan"]
+    lines = [
+        "",
+        "### Whole process: `run_sim.py simulate` against the textbook model's process",
+        "",
+        f"Each repeat runs the big day ({hours:g} h) as two processes, alternating which goes "
+        "first, timed from launch to exit: `python run_sim.py simulate big_day.yaml --out DIR "
+        "--seed 1 --quiet` (the big day written as a scenario file: interpreter start-up, "
+        "imports, reading and validating the scenario, the simulation, the interval tables "
+        "and the four output files) and the textbook model as a process of its own "
+        "(`python benchmarks/peers.py textbook '{...}'`: interpreter start-up, numpy and "
+        "simpy, sampling and `env.run()`).",
+        "",
+        "| process | offered | answered | abandoned | wall time, median (min–max) | "
+        "speed vs textbook process |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, st in (("`run_sim.py simulate`", sp), ("textbook SimPy model", tb)):
+        if not st.ok:
+            lines.append(f"| {label} | — | — | — | failed: {st.error} | — |")
+            continue
+        ratio = f"{tb.process_s / st.process_s:.1f}×" if tb.ok else "—"
+        lines.append(
+            f"| {label} | {st.offered:,} | {st.answered_pct:.2f} % | {st.abandoned_pct:.2f} % | "
+            f"{st.process_s:.2f} s ({st.low:.2f}–{st.high:.2f}) | {ratio} |"
+        )
+    if not (sp.ok and tb.ok):
+        return lines
+    d_ans, d_abn, agree = agreement({"surgeplan": sp, "textbook": tb})
+    lines += [
+        "",
+        f"Agreement: answered shares differ by {d_ans:.2f} pp, abandoned shares by "
+        f"{d_abn:.2f} pp — " + ("**consistent**." if agree else "**MISMATCH**, check the models."),
+    ]
+    if timed is not None and timed.ok:
+        lines += [
+            "",
+            f"Of the `run_sim.py simulate` process's {sp.process_s:.2f} s, about "
+            f"{timed.run_s:.2f} s is the simulation itself (surgeplan's timed region above, "
+            f"median); the other {max(sp.process_s - timed.run_s, 0.0):.2f} s are interpreter "
+            "start-up, imports, and writing the tables and files.",
+        ]
+    ratio = tb.process_s / sp.process_s
+    verdict = "met" if ratio >= WHOLE_PROCESS_TARGET else "NOT met"
+    lines += [
+        "",
+        f"**Whole process, textbook SimPy / `run_sim.py simulate` on the big day: "
+        f"{ratio:.1f}×** (target ≥ {WHOLE_PROCESS_TARGET:g}×: {verdict}).",
+        "",
+        "Reproduce this comparison alone (printed, this file untouched): "
+        "`python benchmarks/run.py --only big --docs -`.",
+    ]
     return lines
 
 
@@ -732,6 +903,7 @@ def render(
     total_s: float,
     sp_note: str,
     fingerprints: tuple[str, str] = ("", ""),
+    whole: dict | None = None,
 ) -> str:
     by_group = {
         g: [c for c in cases if c.group == g] for g in ("big", "small", "scaling", "horizon")
@@ -780,6 +952,9 @@ def render(
         "the worker process including interpreter start-up and imports.",
         "- inquiries/s = offered inquiries / timed seconds, median over repeats; "
         "µs/inquiry is its inverse.",
+        "- The big day is also measured as whole processes, the way a user runs it: "
+        "`python run_sim.py simulate` on the scenario file against the textbook model as a "
+        "process of its own, interleaved (see below).",
         "- Arrivals stop at the end of the horizon. surgeplan and the textbook model follow "
         "callers still present until they leave; Ciw stops the clock at the horizon, so its "
         "callers in service then count as answered and the (few) still waiting count as "
@@ -826,6 +1001,8 @@ def render(
                     f"**surgeplan / textbook SimPy on the big day: {ratio:.1f}×** "
                     f"(target ≥ 10×: {'met' if ratio >= 10 else 'NOT met'}).",
                 ]
+            if g == "big" and whole is not None:
+                L += _whole_process_section(case, whole, sp)
     if by_group["scaling"]:
         L += [
             "",
@@ -963,19 +1140,32 @@ def main(argv: list[str] | None = None) -> int:
     fp_start = engine_fingerprint()
     t0 = time.perf_counter()
     raw = run_plan(cases, args.repeats, engines, args.timeout)
+    big = [c for c in cases if c.group == "big"]
+    whole_raw = None
+    if big and {"surgeplan", "textbook"} <= set(engines):
+        whole_raw = run_whole_processes(big[0], args.repeats, args.timeout)
     total_s = time.perf_counter() - t0
     fp_end = engine_fingerprint()
     if fp_start != fp_end:
         print("WARNING: sim/*.py changed during the run; the surgeplan rows mix versions.")
     stats = {key: {eng: summarize(runs) for eng, runs in per.items()} for key, per in raw.items()}
-    report = render(cases, stats, args, total_s, sp_note, (fp_start, fp_end))
+    whole = None
+    if whole_raw is not None:
+        whole = {eng: summarize_processes(runs) for eng, runs in whole_raw.items()}
+    report = render(cases, stats, args, total_s, sp_note, (fp_start, fp_end), whole)
     print()
     print(report)
 
     if args.json:
         Path(args.json).write_text(
             json.dumps(
-                {"raw": raw, "plan": [c.__dict__ for c in cases], "repeats": args.repeats}, indent=1
+                {
+                    "raw": raw,
+                    "whole_process": whole_raw,
+                    "plan": [c.__dict__ for c in cases],
+                    "repeats": args.repeats,
+                },
+                indent=1,
             )
         )
     docs = args.docs

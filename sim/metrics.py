@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .model import SimModel
 from .recorder import N_WAIT_BINS, WAIT_BIN_EDGES, RawCounts
@@ -70,6 +69,15 @@ def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+def _t_quantile(q: float, df: int) -> float:
+    """Student-t quantile: what ``scipy.stats.t.ppf`` computes, without importing
+    scipy.stats (half a second of start-up) for a run of one replication, which needs none.
+    """
+    from scipy.special import stdtrit
+
+    return stdtrit(df, q)
+
+
 def ratio_ci(
     num: np.ndarray, den: np.ndarray, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -88,7 +96,7 @@ def ratio_ci(
     residual = num - np.nan_to_num(ratio) * den
     mean_den = den.mean(axis=0)
     variance = _divide((residual**2).sum(axis=0), reps * (reps - 1) * mean_den**2)
-    half = stats.t.ppf(0.5 + level / 2.0, reps - 1) * np.sqrt(variance)
+    half = _t_quantile(0.5 + level / 2.0, reps - 1) * np.sqrt(variance)
     return ratio, ratio - half, ratio + half
 
 
@@ -272,7 +280,7 @@ def summary(model: SimModel, runs: Sequence[RawCounts]) -> dict[str, object]:
         mean = float(finite.mean())
         if len(finite) > 1:
             half = float(
-                stats.t.ppf(0.975, len(finite) - 1) * finite.std(ddof=1) / np.sqrt(len(finite))
+                _t_quantile(0.975, len(finite) - 1) * finite.std(ddof=1) / np.sqrt(len(finite))
             )
         else:
             half = float("nan")

@@ -1,8 +1,9 @@
 """Per-interval aggregation of what the engine observes, in bounded memory.
 
-The engine appends raw observations to plain lists (cheap inside the event loop); once a
-few thousand have accumulated, :meth:`Recorder.flush` folds them into per-interval NumPy
-tallies and clears the lists, so memory stays bounded however long the day.
+The engine keeps its observations in plain lists (cheap inside the event loop); once a few
+thousand have accumulated, it hands them over as arrays to :meth:`Recorder.add_answered` and
+:meth:`Recorder.add_abandoned`, which fold them into per-interval NumPy tallies, so memory
+stays bounded however long the day.
 """
 
 from __future__ import annotations
@@ -98,76 +99,57 @@ class Recorder:
         # Per pool: +1 at the first sample after an arrival, −1 at the first after it leaves.
         self.in_system_steps = np.zeros((n_pools, self.n_samples + 1), dtype=np.int64)
         self.unlimited_steps = np.zeros((n_pools, self.n_samples + 1), dtype=np.int64)
-        # Raw observation lists the engine appends to.
-        self.answered_cell: list[int] = []
-        self.answered_wait: list[float] = []
-        self.answered_pool: list[int] = []
-        self.answered_start: list[float] = []
-        self.answered_handle: list[float] = []
-        self.abandoned_cell: list[int] = []
-        self.abandoned_arrived: list[float] = []
-        self.abandoned_left: list[float] = []
         # Agents present per pool as a step function of time.
         self.presence: list[list[tuple[float, int]]] = [[(0.0, 0)] for _ in range(n_pools)]
 
-    def flush(self) -> None:
-        """Fold the raw lists into the tallies and clear them.
+    def add_answered(
+        self,
+        cell: np.ndarray,
+        wait: np.ndarray,
+        pool: np.ndarray,
+        start: np.ndarray,
+        handle: np.ndarray,
+    ) -> None:
+        """Fold a batch of answered inquiries, in the order they were answered.
 
-        Only the range of cells this batch touches is updated, so a flush costs the same
-        whether the horizon has ten intervals or ten thousand.
+        ``cell`` is interval × n_types + type of arrival; ``wait``, ``start`` and ``handle``
+        are seconds. Only the range of cells this batch touches is updated, so a batch costs
+        the same whether the horizon has ten intervals or ten thousand. The order matters
+        only to the last bit of float sums, which the order of answering fixes.
         """
-        if self.answered_cell:
-            cell = np.asarray(self.answered_cell, dtype=np.int64)
-            wait = np.asarray(self.answered_wait)
-            pool = np.asarray(self.answered_pool, dtype=np.int64)
-            start = np.asarray(self.answered_start)
-            end = start + np.asarray(self.answered_handle)
-            lo, hi = int(cell.min()), int(cell.max()) + 1
-            local = cell - lo
-            cells = slice(lo, hi)
-            self.answered[cells] += np.bincount(local, minlength=hi - lo)
-            within = (wait <= self.answer_within).astype(float)
-            self.within[cells] += np.bincount(local, weights=within, minlength=hi - lo).astype(
-                np.int64
-            )
-            waited = (wait > 0).astype(float)
-            self.waited[cells] += np.bincount(local, weights=waited, minlength=hi - lo).astype(
-                np.int64
-            )
-            self.wait_sum[cells] += np.bincount(local, weights=wait, minlength=hi - lo)
-            bins = np.searchsorted(WAIT_BIN_EDGES, wait, side="right") - 1
-            self.hist[lo * N_WAIT_BINS : hi * N_WAIT_BINS] += np.bincount(
-                local * N_WAIT_BINS + bins, minlength=(hi - lo) * N_WAIT_BINS
-            )
-            interval = cell // self.shape[1]
-            first = int(interval.min()) * self.n_pools
-            slots = interval * self.n_pools + pool - first
-            last = int(slots.max()) + 1
-            self.pool_answered[first : first + last] += np.bincount(slots, minlength=last)
-            for p in range(self.n_pools):
-                mine = pool == p
-                if mine.any():
-                    _add_time_before(self.busy_before_edge[p], start[mine], end[mine], self.edges)
-            self._add_in_system(pool, start - wait, end)
-            for values in (
-                self.answered_cell,
-                self.answered_wait,
-                self.answered_pool,
-                self.answered_start,
-                self.answered_handle,
-            ):
-                values.clear()
-        if self.abandoned_cell:
-            cell = np.asarray(self.abandoned_cell, dtype=np.int64)
-            lo, hi = int(cell.min()), int(cell.max()) + 1
-            self.abandoned[lo:hi] += np.bincount(cell - lo, minlength=hi - lo)
-            pool = self.waiting_pool[cell % self.shape[1]]
-            self._add_in_system(
-                pool, np.asarray(self.abandoned_arrived), np.asarray(self.abandoned_left)
-            )
-            self.abandoned_cell.clear()
-            self.abandoned_arrived.clear()
-            self.abandoned_left.clear()
+        if not len(cell):
+            return
+        end = start + handle
+        lo, hi = int(cell.min()), int(cell.max()) + 1
+        local = cell - lo
+        cells = slice(lo, hi)
+        self.answered[cells] += np.bincount(local, minlength=hi - lo)
+        self.within[cells] += np.bincount(local[wait <= self.answer_within], minlength=hi - lo)
+        self.waited[cells] += np.bincount(local[wait > 0], minlength=hi - lo)
+        self.wait_sum[cells] += np.bincount(local, weights=wait, minlength=hi - lo)
+        bins = np.searchsorted(WAIT_BIN_EDGES, wait, side="right") - 1
+        self.hist[lo * N_WAIT_BINS : hi * N_WAIT_BINS] += np.bincount(
+            local * N_WAIT_BINS + bins, minlength=(hi - lo) * N_WAIT_BINS
+        )
+        interval = cell // self.shape[1]
+        first = int(interval.min()) * self.n_pools
+        slots = interval * self.n_pools + pool - first
+        last = int(slots.max()) + 1
+        self.pool_answered[first : first + last] += np.bincount(slots, minlength=last)
+        for p in range(self.n_pools):
+            mine = pool == p
+            if mine.any():
+                _add_time_before(self.busy_before_edge[p], start[mine], end[mine], self.edges)
+        self._add_in_system(pool, start - wait, end)
+
+    def add_abandoned(self, cell: np.ndarray, arrived: np.ndarray, left: np.ndarray) -> None:
+        """Fold a batch of abandoned inquiries (``left``: when patience ran out, seconds)."""
+        if not len(cell):
+            return
+        lo, hi = int(cell.min()), int(cell.max()) + 1
+        self.abandoned[lo:hi] += np.bincount(cell - lo, minlength=hi - lo)
+        pool = self.waiting_pool[cell % self.shape[1]]
+        self._add_in_system(pool, arrived, left)
 
     def add_arrivals(self, kinds: np.ndarray, arrived: np.ndarray, handle: np.ndarray) -> None:
         """Count a block of arrivals in the infinite-server system."""
@@ -179,20 +161,30 @@ class Recorder:
     def _add_steps(
         self, steps_by_pool: np.ndarray, pool: np.ndarray, arrived: np.ndarray, left: np.ndarray
     ) -> None:
+        """+1 at the first sample after each arrival, −1 at the first after it leaves.
+
+        Only the samples between the batch's first arrival and last departure are touched,
+        so a batch costs the same however long the horizon.
+        """
         first = np.minimum(np.ceil(arrived / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
         last = np.minimum(np.ceil(left / SAMPLE_SECONDS), self.n_samples).astype(np.int64)
-        size = self.n_pools * (self.n_samples + 1)
-        row = pool * (self.n_samples + 1)
+        lo = int(first.min())
+        width = int(last.max()) + 1 - lo
+        size = self.n_pools * width
+        row = pool * width - lo
         steps = np.bincount(row + first, minlength=size) - np.bincount(row + last, minlength=size)
-        steps_by_pool += steps.reshape(self.n_pools, self.n_samples + 1)
+        steps_by_pool[:, lo : lo + width] += steps.reshape(self.n_pools, width)
 
-    def add_waiting_forever(self, cell: int, arrived: float) -> None:
-        """An inquiry nobody will answer stays in the system to the end of the horizon."""
+    def add_waiting_forever(self, cell: np.ndarray, arrived: np.ndarray) -> None:
+        """Inquiries nobody will answer stay open and in the system to the end of the horizon."""
+        if not len(cell):
+            return
+        np.add.at(self.still_open, cell, 1)
         pool = self.waiting_pool[cell % self.shape[1]]
-        self._add_in_system(np.array([pool]), np.array([arrived]), np.array([np.inf]))
+        self._add_in_system(pool, arrived, np.full(len(cell), np.inf))
 
     def result(self) -> RawCounts:
-        """The tallies as :class:`RawCounts` (call after the last :meth:`flush`)."""
+        """The tallies as :class:`RawCounts` (call once every observation is folded in)."""
         k, j = self.shape
         available = np.stack([_step_integral(steps, self.edges) for steps in self.presence], axis=1)
         busy = np.diff(self.busy_before_edge, axis=1).T

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -136,6 +135,9 @@ def simulate(
     if workers == 1 or replications == 1:
         runs = [run_replication(model, seed, r, on_interval=tick) for r in range(replications)]
     else:
+        # Imported here: process pools are only needed with workers, and cost start-up.
+        from concurrent.futures import ProcessPoolExecutor
+
         jobs = [(model, seed, r) for r in range(replications)]
         runs = []
         with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
