@@ -27,6 +27,7 @@ from .recorder import N_WAIT_BINS, WAIT_BIN_EDGES, RawCounts
 
 __all__ = [
     "INTERVAL_COLUMNS",
+    "ORIGIN_COLUMNS",
     "day_service_levels",
     "interval_table",
     "pool_table",
@@ -35,6 +36,9 @@ __all__ = [
     "type_table",
     "wait_percentile",
 ]
+
+# How contacts joined a people queue (sim._contact_engine.ORIGINS).
+ORIGIN_COLUMNS = ["first_attempts", "escalated", "retrials", "bounce_backs"]
 
 INTERVAL_COLUMNS = [
     "interval_start",
@@ -56,6 +60,9 @@ INTERVAL_COLUMNS = [
     "asa_seconds_ci95_high",
     "abandon_rate_ci95_low",
     "abandon_rate_ci95_high",
+    # Last, so that files read by position keep their layout: offered split by how the
+    # contacts joined.
+    *ORIGIN_COLUMNS,
 ]
 _CI_METRICS = ("service_level", "asa_seconds", "abandon_rate")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -163,7 +170,26 @@ def _starts(model: SimModel) -> list[str]:
     return [t.strftime(TIME_FORMAT) for t in model.interval_starts[model.warmup_intervals :]]
 
 
-def _type_arrays(model: SimModel, runs: Sequence[RawCounts], sum_types: bool):
+def _live(model: SimModel) -> np.ndarray:
+    """Which inquiry types are live (phone, chat): the people's queues of the tables."""
+    return np.array([kind.live for kind in model.types])
+
+
+def _origins(run: RawCounts) -> np.ndarray:
+    """[interval, type, origin]: contacts by how they joined (the phone engine's are all
+    first attempts)."""
+    if run.origin is not None:
+        return run.origin
+    origin = np.zeros((*run.offered.shape, len(ORIGIN_COLUMNS)), dtype=np.int64)
+    origin[:, :, 0] = run.offered
+    return origin
+
+
+def _type_arrays(
+    model: SimModel, runs: Sequence[RawCounts], sum_types: bool, types: np.ndarray | None = None
+):
+    """The queue counts of the counted intervals, [replication, interval, type(, …)]; summed
+    over the live types with ``sum_types`` (or over ``types``, a mask)."""
     names = (
         "offered",
         "answered",
@@ -176,15 +202,33 @@ def _type_arrays(model: SimModel, runs: Sequence[RawCounts], sum_types: bool):
     )
     arrays = [_counted(model, _stack(runs, name)) for name in names]
     if sum_types:
-        arrays = [a.sum(axis=2) for a in arrays]
+        mask = _live(model) if types is None else types
+        arrays = [a[:, :, mask].sum(axis=2) for a in arrays]
     return arrays
 
 
+def _origin_columns(
+    model: SimModel, runs: Sequence[RawCounts], types: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Contacts per interval by how they joined, mean per replication, over ``types``."""
+    origin = _counted(model, np.stack([_origins(run) for run in runs]))[:, :, types]
+    mean = origin.sum(axis=2).sum(axis=0) / len(runs)
+    return {name: mean[:, i] for i, name in enumerate(ORIGIN_COLUMNS)}
+
+
+def _slot_seconds(model: SimModel, runs: Sequence[RawCounts]) -> np.ndarray:
+    """[replication, interval, pool] available slot-seconds: agent time × slots per agent."""
+    slots = np.array([pool.slots for pool in model.pools], dtype=float)
+    return _counted(model, _stack(runs, "available_seconds")) * slots
+
+
 def interval_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
-    """One row per counted interval for the whole system; columns :data:`INTERVAL_COLUMNS`."""
+    """One row per counted interval for the people's live queues (phone, chat); columns
+    :data:`INTERVAL_COLUMNS`."""
     columns = _queue_metrics(*_type_arrays(model, runs, sum_types=True))
+    columns.update(_origin_columns(model, runs, _live(model)))
     busy = _counted(model, _stack(runs, "busy_seconds")).sum(axis=2)
-    available = _counted(model, _stack(runs, "available_seconds")).sum(axis=2)
+    available = _slot_seconds(model, runs).sum(axis=2)
     columns["occupancy"] = _divide(busy.sum(axis=0), available.sum(axis=0))
     columns["agents"] = runs[0].scheduled_agents[model.warmup_intervals :].sum(axis=1)
     table = pd.DataFrame({"interval_start": _starts(model), **columns})
@@ -192,27 +236,36 @@ def interval_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
 
 
 def type_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
-    """One row per counted interval and inquiry type."""
+    """One row per counted interval and live inquiry type (e-mail has channels.csv)."""
     arrays = _type_arrays(model, runs, sum_types=False)
     frames = []
     for j, kind in enumerate(model.types):
+        if not kind.live:
+            continue
         per_type = [a[:, :, j] for a in arrays]
         columns = _queue_metrics(*per_type)
+        only = np.zeros(len(model.types), dtype=bool)
+        only[j] = True
+        columns.update(_origin_columns(model, runs, only))
         frame = pd.DataFrame({"interval_start": _starts(model), **columns})
         frame.insert(1, "inquiry_type", kind.name)
         frame.insert(2, "channel", kind.channel)
         frames.append(frame)
     order = [c for c in INTERVAL_COLUMNS if c not in ("occupancy", "agents")]
+    columns = ["interval_start", "inquiry_type", "channel", *order[1:]]
+    if not frames:
+        return pd.DataFrame(columns=columns)
     table = pd.concat(frames, ignore_index=True)
-    return table[["interval_start", "inquiry_type", "channel", *order[1:]]]
+    return table[columns]
 
 
 def pool_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
-    """One row per counted interval and pool: scheduled agents, answered, occupancy."""
+    """One row per counted interval and pool: scheduled agents, answered, occupancy (busy
+    slot-time over available slot-time: a chat agent has ``max_concurrent`` slots)."""
     reps = len(runs)
     answered = _counted(model, _stack(runs, "pool_answered")).sum(axis=0) / reps
     busy = _counted(model, _stack(runs, "busy_seconds")).sum(axis=0)
-    available = _counted(model, _stack(runs, "available_seconds")).sum(axis=0)
+    available = _slot_seconds(model, runs).sum(axis=0)
     occupancy = _divide(busy, available)
     agents = runs[0].scheduled_agents[model.warmup_intervals :]
     frames = [
@@ -254,7 +307,7 @@ def _per_replication(model: SimModel, run: RawCounts) -> dict[str, float]:
         offered, answered, abandoned, within, waited, wait_sum, hist, still_open
     )
     busy = _counted(model, run.busy_seconds[None]).sum()
-    available = _counted(model, run.available_seconds[None]).sum()
+    available = _slot_seconds(model, [run]).sum()
     columns["occupancy"] = _divide(busy, available)
     return {name: float(np.asarray(columns[name]).reshape(-1)[0]) for name in SUMMARY_METRICS}
 

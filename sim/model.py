@@ -13,12 +13,12 @@ from .distributions import Distribution
 from .scenario import Scenario
 from .scenario.busyness import Busyness
 
-__all__ = ["PoolSpec", "SimModel", "TypeSpec"]
+__all__ = ["BotSpec", "PoolSpec", "SimModel", "TypeSpec"]
 
 
 @dataclass(frozen=True)
 class TypeSpec:
-    """One inquiry type: its arrival process and its duration laws."""
+    """One inquiry type: its arrival process, its duration laws and its channel's kind."""
 
     name: str
     channel: str
@@ -26,20 +26,56 @@ class TypeSpec:
     handle_time: Distribution
     patience: Distribution | None
     pools: tuple[int, ...]  # eligible pools, in routing order
+    kind: str = "phone"  # the channel's kind: phone, chat or email
+    retrial_probability: float = 0.0  # phone: a caller who hangs up calls again
+    retrial_delay: Distribution | None = None
+    deadline_seconds: float | None = None  # email: the answer's deadline
+    backlog: int = 0  # email: messages waiting at the horizon start
+    backlog_received_over: float = 0.0  # … received evenly over this long before it
+    bot: int | None = None  # the bot offered a share of its arrivals first
 
     @property
     def rate_per_second(self) -> np.ndarray:
         """Mean arrival rate of each interval (per second)."""
         return self.arrivals.rate_per_second
 
+    @property
+    def live(self) -> bool:
+        """A phone or chat inquiry (a customer waiting), not an e-mail."""
+        return self.kind != "email"
+
 
 @dataclass(frozen=True)
 class PoolSpec:
-    """One agent pool: scheduled agents per interval and the inquiry types it answers."""
+    """One agent pool: scheduled agents per interval and the inquiry types it answers.
+
+    ``slots`` is how many inquiries an agent holds at once (a chat pool's
+    ``max_concurrent``; 1 otherwise); a chat starting while the agent holds ``h`` others
+    takes ``1 + slowdown × h`` times its handle time.
+    """
 
     name: str
     agents: np.ndarray
     skills: tuple[int, ...]
+    slots: int = 1
+    slowdown: float = 0.0
+
+
+@dataclass(frozen=True)
+class BotSpec:
+    """One chatbot: the types it serves, the share offered, capacity, sessions, outcomes."""
+
+    name: str
+    serves: tuple[int, ...]
+    share: float
+    capacity: int | None
+    session_time: Distribution
+    resolved: float
+    escalated: float
+    bounced: float
+    handle_time_factor: float
+    returns: float
+    return_delay: Distribution | None
 
 
 @dataclass(frozen=True)
@@ -55,6 +91,14 @@ class SimModel:
     pools: tuple[PoolSpec, ...]
     name: str = ""
     busyness: Busyness | None = None  # None: every replication is the forecast day
+    bots: tuple[BotSpec, ...] = ()
+
+    @property
+    def phone_only(self) -> bool:
+        """Phone calls only, without bots, retrials or backlogs: the fast engine's model."""
+        return not self.bots and all(
+            t.kind == "phone" and t.retrial_probability == 0 for t in self.types
+        )
 
     @property
     def n_intervals(self) -> int:
@@ -90,24 +134,54 @@ class SimModel:
                 name=name,
                 agents=np.asarray(staffing.get(name, scenario.agents(name)), dtype=np.int64),
                 skills=tuple(type_names.index(skill) for skill in pool.skills),
+                **_concurrency(scenario, pool.skills),
             )
             for name, pool in scenario.pools.items()
         )
+        bot_of = {kind: b for b, bot in enumerate(scenario.bots.values()) for kind in bot.serves}
+        backlogs = _backlog_shares(scenario)
         types = []
         for j, (name, kind) in enumerate(scenario.inquiry_types.items()):
             eligible = [p for p, pool in enumerate(pools) if j in pool.skills]
             # Specialists first: a generalist stays free for the inquiries only it can take.
             eligible.sort(key=lambda p: (len(pools[p].skills), p))
+            channel = scenario.channels[kind.channel]
+            retrial = channel.retrial
             types.append(
                 TypeSpec(
                     name=name,
                     channel=kind.channel,
                     arrivals=scenario.arrival_process(name),
                     handle_time=kind.handle_time,
-                    patience=scenario.channels[kind.channel].patience,
+                    patience=channel.patience,
                     pools=tuple(eligible),
+                    kind=channel.kind,
+                    retrial_probability=retrial.probability if retrial else 0.0,
+                    retrial_delay=retrial.delay if retrial else None,
+                    deadline_seconds=getattr(channel, "deadline", None),
+                    backlog=backlogs.get(name, 0),
+                    backlog_received_over=(
+                        channel.backlog.received_over if channel.kind == "email" else 0.0
+                    ),
+                    bot=bot_of.get(name),
                 )
             )
+        bots = tuple(
+            BotSpec(
+                name=name,
+                serves=tuple(type_names.index(kind) for kind in bot.serves),
+                share=bot.share,
+                capacity=bot.capacity,
+                session_time=bot.session_time,
+                resolved=bot.outcomes.resolved,
+                escalated=bot.outcomes.escalated,
+                bounced=bot.outcomes.bounced,
+                handle_time_factor=bot.escalation.handle_time_factor,
+                returns=bot.bounce.returns,
+                return_delay=bot.bounce.delay,
+            )
+            for name, bot in scenario.bots.items()
+        )
         return cls(
             interval_seconds=scenario.horizon.interval,
             interval_starts=tuple(scenario.horizon.interval_starts()),
@@ -118,4 +192,36 @@ class SimModel:
             pools=pools,
             name=scenario.name,
             busyness=scenario.busyness,
+            bots=bots,
         )
+
+
+def _concurrency(scenario: Scenario, skills: tuple[str, ...]) -> dict[str, float | int]:
+    """A chat pool's slots per agent and slowdown (validation allows one chat channel)."""
+    for skill in skills:
+        channel = scenario.channels[scenario.inquiry_types[skill].channel]
+        if channel.kind == "chat":
+            return {"slots": channel.max_concurrent, "slowdown": channel.concurrency_slowdown}
+    return {}
+
+
+def _backlog_shares(scenario: Scenario) -> dict[str, int]:
+    """Each e-mail channel's initial backlog shared among its types, in proportion to their
+    expected arrivals over the horizon (equally if none are expected), in whole messages."""
+    shares: dict[str, int] = {}
+    for channel_name, channel in scenario.channels.items():
+        if channel.kind != "email" or not channel.backlog.count:
+            continue
+        names = [n for n, k in scenario.inquiry_types.items() if k.channel == channel_name]
+        if not names:
+            continue
+        weights = np.array([scenario.expected_arrivals(n).sum() for n in names])
+        if not weights.sum() > 0:
+            weights = np.ones(len(names))
+        exact = channel.backlog.count * weights / weights.sum()
+        whole = np.floor(exact).astype(int)
+        # Largest remainders get the messages the floors left over.
+        for i in np.argsort(-(exact - whole), kind="stable")[: channel.backlog.count - whole.sum()]:
+            whole[i] += 1
+        shares.update(zip(names, whole.tolist(), strict=True))
+    return shares

@@ -61,6 +61,13 @@ class RawCounts:
     # service from arrival for its full handle time), counted for the first pool its type
     # is routed to. Poisson with a known mean, it is a control variate for ``in_system``.
     unlimited_in_system: np.ndarray
+    # What only the contact engine (bots, retrials, chat, e-mail) observes; ``None`` from
+    # the phone engine, where they follow from the counts above (sim.metrics derives them).
+    origin: np.ndarray | None = None  # [interval, type, origin]: contacts by how they joined
+    funnel: np.ndarray | None = None  # [interval, outcome]: customers by their arrival interval
+    engaged_seconds: np.ndarray | None = None  # [interval, pool]: agent-time holding a chat
+    email: np.ndarray | None = None  # [interval, type, measure]: e-mail tallies
+    bots: np.ndarray | None = None  # [interval, bot, measure]: bot tallies
 
 
 class Recorder:
@@ -136,11 +143,16 @@ class Recorder:
         slots = interval * self.n_pools + pool - first
         last = int(slots.max()) + 1
         self.pool_answered[first : first + last] += np.bincount(slots, minlength=last)
+        self.add_busy(pool, start, end)
+        self._add_in_system(pool, start - wait, end)
+
+    def add_busy(self, pool: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:
+        """Busy agent-time ``[start, end)`` of each pool (work not counted as an answered
+        live inquiry: e-mail, or contacts joining outside the horizon)."""
         for p in range(self.n_pools):
             mine = pool == p
             if mine.any():
                 _add_time_before(self.busy_before_edge[p], start[mine], end[mine], self.edges)
-        self._add_in_system(pool, start - wait, end)
 
     def add_abandoned(self, cell: np.ndarray, arrived: np.ndarray, left: np.ndarray) -> None:
         """Fold a batch of abandoned inquiries (``left``: when patience ran out, seconds)."""

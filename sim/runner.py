@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import channel_metrics, metrics
 from ._engine import run_replication
 from .model import SimModel
 from .recorder import RawCounts
@@ -49,6 +49,16 @@ class SimulationResult:
         return metrics.pool_table(self.model, self.runs)
 
     @cached_property
+    def channels(self) -> pd.DataFrame:
+        """One row per counted interval and channel (live contact metrics or e-mail's)."""
+        return channel_metrics.channel_table(self.model, self.runs)
+
+    @cached_property
+    def bots(self) -> pd.DataFrame | None:
+        """One row per counted interval and bot; ``None`` without bots."""
+        return channel_metrics.bot_table(self.model, self.runs)
+
+    @cached_property
     def summary(self) -> dict[str, object]:
         """Whole-run metrics plus the run's identity (scenario, seed, replications)."""
         table = self.intervals
@@ -68,6 +78,7 @@ class SimulationResult:
             **_busyness_entry(self.model, self.seed, self.runs),
             "intervals_meeting_target": meeting,
             **metrics.summary(self.model, self.runs),
+            **channel_metrics.funnel_summary(self.model, self.runs),
         }
 
 
@@ -96,9 +107,18 @@ def _busyness_entry(model: SimModel, seed: int, runs: tuple[RawCounts, ...]) -> 
     }
 
 
+def engine_for(model: SimModel):
+    """The phone engine where it suffices (it is the faster), the contact engine otherwise."""
+    if model.phone_only:
+        return run_replication
+    from ._contact_engine import run_contact_replication
+
+    return run_contact_replication
+
+
 def _run_one(args: tuple[SimModel, int, int]) -> RawCounts:
     model, seed, replication = args
-    return run_replication(model, seed, replication)
+    return engine_for(model)(model, seed, replication)
 
 
 def simulate(
@@ -133,7 +153,8 @@ def simulate(
             progress(done, total)
 
     if workers == 1 or replications == 1:
-        runs = [run_replication(model, seed, r, on_interval=tick) for r in range(replications)]
+        run = engine_for(model)
+        runs = [run(model, seed, r, on_interval=tick) for r in range(replications)]
     else:
         # Imported here: process pools are only needed with workers, and cost start-up.
         from concurrent.futures import ProcessPoolExecutor

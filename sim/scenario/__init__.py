@@ -4,9 +4,10 @@
 ``root``                  :class:`Scenario`: top-level fields, reading and cross-checks
 ``horizon``               ``horizon:`` — the simulated period and its intervals
 ``service_level``         ``service_level:`` — the answer-within target
-``channels``              ``channels:`` — phone, chat…, with their patience
+``channels``              ``channels:`` — phone, chat or email, with what each kind needs
 ``inquiry_types``         ``inquiry_types:`` — channel, arrivals (:mod:`sim.arrivals`), handle time
 ``pools``                 ``pools:`` — skills, agents, shrinkage, absenteeism
+``bots``                  ``bots:`` — chatbots: share, capacity, session time, outcomes
 ``busyness``              ``busyness:`` — the day-to-day volume factor
 ``roster``                ``roster:`` — contracts, shifts, labour rules, costs, agents
 ``roster_checks``         the roster section checked against the horizon and the pools
@@ -15,8 +16,9 @@
 
 from .._types import TIMESTAMP_FORMAT, parse_timestamp
 from .._values import MAX_AGENTS, MAX_RATE_PER_HOUR, per_interval_array
+from .bots import Bot
 from .busyness import Busyness
-from .channels import Channel
+from .channels import Channel, ChatChannel, EmailChannel, PhoneChannel
 from .horizon import Horizon
 from .inquiry_types import InquiryType
 from .pools import Pool
@@ -28,10 +30,14 @@ __all__ = [
     "MAX_AGENTS",
     "MAX_RATE_PER_HOUR",
     "TIMESTAMP_FORMAT",
+    "Bot",
     "Busyness",
     "Channel",
+    "ChatChannel",
+    "EmailChannel",
     "Horizon",
     "InquiryType",
+    "PhoneChannel",
     "Pool",
     "RosterSection",
     "Scenario",

@@ -17,6 +17,9 @@ from pydantic import BaseModel, ValidationError
 from ..arrivals.registry import ARRIVAL_MODELS, implied_tag
 from ..errors import Problem
 
+# A channel without ``kind:`` is a phone channel (what every channel was before kinds).
+DEFAULT_CHANNEL_KIND = "phone"
+
 __all__ = ["describe_validation_error"]
 
 
@@ -89,10 +92,16 @@ def _models_in(annotation: Any) -> list[type]:
 
 
 def _node_tag(node: Any) -> str | None:
-    """The union member raw input stands for: its ``dist:``, or its (implied) ``model:``."""
-    if isinstance(node, dict) and "dist" in node:
-        return node["dist"] if isinstance(node["dist"], str) else None
-    return implied_tag(node)
+    """The union member raw input stands for: its ``dist:`` or ``kind:``, or its (implied)
+    ``model:``; a mapping with none of them is a channel of the default kind."""
+    if isinstance(node, dict):
+        for key in ("dist", "kind"):
+            if key in node:
+                return node[key] if isinstance(node[key], str) else None
+    tag = implied_tag(node)
+    if tag is None and isinstance(node, dict):
+        return DEFAULT_CHANNEL_KIND
+    return tag
 
 
 def _pick(candidates: list[type], node: Any) -> type | None:
@@ -133,7 +142,7 @@ class _DictOf:
 
 def _tag_of(model: type) -> str | None:
     fields = getattr(model, "model_fields", {})
-    field = fields.get("dist") or fields.get("model")
+    field = fields.get("dist") or fields.get("model") or fields.get("kind")
     if field is None:
         return None
     args = typing.get_args(field.annotation)
@@ -169,9 +178,16 @@ def _describe(error: dict, parts: list[str], parent_model: type | None) -> Probl
         return Problem(parent, message)
     if kind == "missing":
         return Problem(path, "is required but missing")
-    arrival_model = "model" in str(ctx.get("discriminator", ""))
+    discriminator = str(ctx.get("discriminator", ""))
+    arrival_model = "model" in discriminator
     if kind == "union_tag_invalid":
-        what = "arrival model" if arrival_model else "distribution"
+        what = (
+            "arrival model"
+            if arrival_model
+            else "channel kind"
+            if "kind" in discriminator
+            else "distribution"
+        )
         return Problem(
             path, f"unknown {what} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
         )

@@ -28,10 +28,18 @@ class Pool(Frozen):
 
 
 def pool_problems(
-    pools: Mapping[str, Pool], inquiry_types: Collection[str], n_intervals: int
+    pools: Mapping[str, Pool],
+    inquiry_types: Collection[str],
+    n_intervals: int,
+    channel_of: Mapping[str, tuple[str, object]] | None = None,
 ) -> Iterator[Problem]:
-    """Unknown skills, per-interval lists of the wrong length, inquiry types nobody answers."""
+    """Unknown skills, per-interval lists of the wrong length, inquiry types nobody answers,
+    and pools whose live skills mix phone and chat or several chat channels.
+
+    ``channel_of`` maps an inquiry type to its channel's name and the channel.
+    """
     served: set[str] = set()
+    channel_of = channel_of or {}
     for name, pool in pools.items():
         for skill in pool.skills:
             if skill not in inquiry_types:
@@ -41,6 +49,24 @@ def pool_problems(
                     f"{', '.join(sorted(inquiry_types))}",
                 )
             served.add(skill)
+        live = {
+            channel_of[skill][0]: channel_of[skill][1]
+            for skill in pool.skills
+            if skill in channel_of and getattr(channel_of[skill][1], "live", True)
+        }
+        kinds = {channel.kind for channel in live.values()}
+        if len(kinds) > 1:
+            yield Problem(
+                f"pools.{name}.skills",
+                "an agent answers one live kind of inquiry: phone or chat, not both "
+                f"(channels {', '.join(sorted(live))}); e-mail may go with either",
+            )
+        elif kinds == {"chat"} and len(live) > 1:
+            yield Problem(
+                f"pools.{name}.skills",
+                "an agent's chats come from one chat channel (its max_concurrent applies), got "
+                f"{', '.join(sorted(live))}",
+            )
         if isinstance(pool.agents, tuple) and len(pool.agents) != n_intervals:
             yield Problem(
                 f"pools.{name}.agents",

@@ -4,7 +4,8 @@
 downstream takes these typed objects. Every problem becomes a :class:`ScenarioError`
 naming the file, the field path and what was expected. Each section lives in a module of
 its own (:mod:`.horizon`, :mod:`.service_level`, :mod:`.channels`, :mod:`.inquiry_types`,
-:mod:`.pools`, :mod:`.busyness`, :mod:`.roster`); this module holds what ties them together.
+:mod:`.pools`, :mod:`.bots`, :mod:`.busyness`, :mod:`.roster`); this module holds what ties
+them together.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..arrivals import ArrivalProcess, Clock, compile_rate
 from ..errors import Problem, ScenarioError
 from ._describe import describe_validation_error
 from ._yaml import load_yaml_text
+from .bots import Bot, bot_problems
 from .busyness import Busyness
 from .channels import Channel
 from .horizon import Horizon, horizon_problems
@@ -56,6 +58,8 @@ class Scenario(Frozen):
     channels: Annotated[dict[str, Channel], Field(min_length=1)]
     inquiry_types: Annotated[dict[str, InquiryType], Field(min_length=1)]
     pools: Annotated[dict[str, Pool], Field(min_length=1)]
+    # Chatbots that take a share of some inquiry types first; absent: none.
+    bots: dict[str, Bot] = {}
     # Absent: every simulated day is the forecast day (B ≡ 1).
     busyness: Busyness | None = None
     # Absent: ``roster`` and ``plan`` use the documented defaults.
@@ -221,6 +225,14 @@ def _consistency_problems(scenario: Scenario):
     if any(problem.path != "warmup" for problem in horizon_faults):
         return  # nothing else can be measured against a broken horizon
     yield from inquiry_type_problems(scenario.inquiry_types, scenario.channels, _clock(scenario))
-    yield from pool_problems(scenario.pools, scenario.inquiry_types, scenario.n_intervals)
+    channel_of = {
+        name: (kind.channel, scenario.channels[kind.channel])
+        for name, kind in scenario.inquiry_types.items()
+        if kind.channel in scenario.channels
+    }
+    yield from pool_problems(
+        scenario.pools, scenario.inquiry_types, scenario.n_intervals, channel_of
+    )
+    yield from bot_problems(scenario.bots, scenario.inquiry_types)
     if scenario.roster is not None:
         yield from roster_problems(scenario.roster, scenario.horizon, scenario.pools)

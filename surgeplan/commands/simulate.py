@@ -52,6 +52,13 @@ def _format_metric(value: object, fmt: str) -> str:
     return "n/a" if value is None else format(value, fmt)
 
 
+def _funnel_differs(funnel: dict) -> bool:
+    """Whether customers and contacts part ways (retrials, e-mail): then the funnel says more
+    than the contact counts."""
+    per_rep = funnel["per_replication"]
+    return any(rep["inquiries"] != rep["answered"] + rep["lost"] for rep in per_rep)
+
+
 def run(args: argparse.Namespace) -> int:
     from sim import Scenario, simulate
 
@@ -86,8 +93,11 @@ def run(args: argparse.Namespace) -> int:
         write_csv(out / "intervals.csv", result.intervals),
         write_csv(out / "types.csv", result.types),
         write_csv(out / "pools.csv", result.pools),
-        write_json(out / "summary.json", result.summary),
+        write_csv(out / "channels.csv", result.channels),
     ]
+    if result.bots is not None:
+        written.append(write_csv(out / "bots.csv", result.bots))
+    written.append(write_json(out / "summary.json", result.summary))
     s = result.summary
     options.say(
         args,
@@ -102,6 +112,17 @@ def run(args: argparse.Namespace) -> int:
         f"occupancy {_format_metric(s['occupancy'], '.1%')}\n"
         f"  intervals meeting target: {_format_metric(s['intervals_meeting_target'], '.0%')}",
     )
+    funnel = s["funnel"]
+    if s["containment_rate"] is not None or _funnel_differs(funnel):
+        options.say(
+            args,
+            f"  customers: {_format_metric(funnel['inquiries'], ',.0f')} inquiries, "
+            f"{_format_metric(funnel['resolved_by_bot'], ',.0f')} resolved by a bot "
+            f"(containment {_format_metric(s['containment_rate'], '.1%')}), "
+            f"{_format_metric(funnel['answered'], ',.0f')} answered by people, "
+            f"{_format_metric(funnel['lost'], ',.0f')} lost, "
+            f"{_format_metric(funnel['still_open'], ',.0f')} still open",
+        )
     if "busyness" in s:
         busyness = s["busyness"]
         low, high = min(busyness["day_factors"]), max(busyness["day_factors"])
