@@ -100,15 +100,19 @@ def _erlang_staffing(
 
     agents = np.zeros(len(load), dtype=np.int64)
     level = np.full(len(load), np.nan)
+    inflation = traffic.chat_inflation
     for k, erlangs in enumerate(load):
         aht = traffic.aht_seconds[k]
         if not erlangs > 0 or not math.isfinite(aht):
             continue
         # The load may lag the arrival rate: express it as an equivalent arrival rate.
         rate_per_hour = erlangs / aht * 3600.0
-        agents[k], result = agents_for(rate_per_hour, aht, traffic.patience_seconds[k], targets)
+        servers, result = agents_for(
+            rate_per_hour, aht * inflation, traffic.patience_seconds[k], targets
+        )
+        agents[k] = -(-servers // traffic.slots)  # a chat agent is ``slots`` servers
         level[k] = result.service_level
-    return agents, level
+    return agents + traffic.email_agents, level
 
 
 def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:
@@ -118,11 +122,9 @@ def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:
     from .lagged import infinite_server_load
 
     total = np.zeros(model.n_intervals)
-    for j in traffic.types:
-        kind = model.types[j]
-        rates, cell = kind.arrivals.step_rates(LAGGED_STEP_SECONDS)
+    for stream in traffic.streams:
         total += infinite_server_load(
-            rates, model.interval_seconds, kind.handle_time, LAGGED_STEP_SECONDS, cell
+            stream.rates, model.interval_seconds, stream.service, LAGGED_STEP_SECONDS, stream.cell
         )
     return total
 

@@ -33,6 +33,7 @@ from sim.model import SimModel
 from sim.recorder import SAMPLE_SECONDS
 
 from .lagged import infinite_server_load_at
+from .loads import pool_traffic
 
 __all__ = [
     "InSystemSamples",
@@ -176,7 +177,15 @@ def staffing_for_interval(samples: InSystemSamples, alpha: float) -> int:
 
 
 def unlimited_means(model: SimModel) -> np.ndarray:
-    """[instant, pool]: the exact mean infinite-server count at every sampling instant."""
+    """[instant, pool]: the exact mean infinite-server count at every sampling instant.
+
+    Only the phone engine counts its arrivals in an infinite-server system: contacts that a
+    bot, a retrial or a bounce sends on have no known Poisson mean. There the means are 0,
+    the count stays 0, and the tail is the observed law of L (no control variate).
+    """
+    if not model.phone_only:
+        n_samples = math.ceil(model.n_intervals * model.interval_seconds / SAMPLE_SECONDS)
+        return np.zeros((n_samples, len(model.pools)))
     # A time step dividing both the interval and the sampling grid (to the millisecond).
     millis = math.gcd(round(model.interval_seconds * 1000), round(SAMPLE_SECONDS * 1000))
     if any(kind.arrivals.shape is not None for kind in model.types):
@@ -247,11 +256,16 @@ def _next_staffing(
     unlimited = np.stack([run.unlimited_in_system for run in result.runs])
     interval_of = np.arange(observed.shape[1]) * SAMPLE_SECONDS // model.interval_seconds
     agents = np.zeros_like(alpha, dtype=np.int64)
+    # L counts live inquiries: a chat agent holds ``slots`` of them, and e-mail keeps some
+    # agents busy in the time live work leaves.
+    slots = [pool.slots for pool in model.pools]
+    extra = [traffic.email_agents for traffic in pool_traffic(model)]
     for k in range(model.n_intervals):
         mine = interval_of == k
         for p in range(len(model.pools)):
             samples = InSystemSamples(observed[:, mine, p], unlimited[:, mine, p], means[mine, p])
-            agents[k, p] = staffing_for_interval(samples, alpha[k, p])
+            servers = staffing_for_interval(samples, alpha[k, p])
+            agents[k, p] = -(-servers // slots[p]) + (extra[p] if servers else 0)
     return agents
 
 

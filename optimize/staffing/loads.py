@@ -1,9 +1,11 @@
-"""Per-pool traffic for the analytic staffing methods: arrival rate, handle time, patience.
+"""Per-pool traffic for the analytic staffing methods: contact rate, handle time, patience.
 
-Each inquiry type's traffic is assigned to the first pool it is routed to (specialists
-first, as in the simulator); a pool's handle time and abandonment rate are the
-traffic-weighted means of the types it receives. The simulation-based method (ISA) needs
-none of this: it staffs from what the simulator observes.
+Each inquiry type's contacts (:mod:`.contacts`: arrivals, or what a bot hands on) are
+assigned to the first pool its type is routed to (specialists first, as in the simulator); a
+pool's handle time and abandonment rate are the traffic-weighted means of what it receives.
+A chat pool's agents hold ``slots`` chats each; e-mail is answered in agents' idle time and
+enters as its mean work (``email_erlangs``). The simulation-based method (ISA) needs none of
+this: it staffs from what the simulator observes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ import numpy as np
 
 from sim.model import SimModel
 
-__all__ = ["PoolTraffic", "pool_traffic"]
+from .contacts import ContactStream, contact_streams
+
+__all__ = ["CONTACT_STEP_SECONDS", "PoolTraffic", "pool_traffic"]
+
+# The grid bot contacts' rates are kept on (a bot's sessions last a minute or two).
+CONTACT_STEP_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -25,34 +32,64 @@ class PoolTraffic:
     rate_per_second: np.ndarray
     aht_seconds: np.ndarray  # traffic-weighted mean handle time (NaN where no traffic)
     patience_seconds: np.ndarray  # 1 / traffic-weighted abandonment rate (inf: nobody leaves)
-    types: tuple[int, ...]  # inquiry types assigned to this pool
+    types: tuple[int, ...]  # live inquiry types assigned to this pool
+    streams: tuple[ContactStream, ...] = ()  # their contact streams
+    slots: int = 1  # inquiries an agent holds at once (a chat pool's max_concurrent)
+    slowdown: float = 0.0
+    email_erlangs: np.ndarray | None = None  # mean e-mail work routed here, per interval
 
     @property
     def offered_load(self) -> np.ndarray:
         """λ·E[S] per interval (Erlangs), the stationary offered load SIPP staffs to."""
         return np.nan_to_num(self.rate_per_second * self.aht_seconds)
 
+    @property
+    def chat_inflation(self) -> float:
+        """A chat's mean handle time grows with the chats its agent already holds: taken at
+        half the most an agent can hold (an approximation; ISA measures it)."""
+        return 1.0 + self.slowdown * (self.slots - 1) / 2.0
+
+    @property
+    def email_agents(self) -> int:
+        """Whole agents for the pool's mean e-mail work over the horizon: mail is answered
+        in the time live work leaves, and its deadline lets it wait for that time."""
+        if self.email_erlangs is None:
+            return 0
+        mean = float(np.mean(self.email_erlangs))
+        return int(np.ceil(mean - 1e-9)) if mean > 0 else 0
+
 
 def pool_traffic(model: SimModel) -> list[PoolTraffic]:
     """The traffic each pool of ``model`` receives, in pool order."""
+    streams = contact_streams(model, CONTACT_STEP_SECONDS)
     assigned: dict[int, list[int]] = {p: [] for p in range(len(model.pools))}
+    mail: dict[int, list[int]] = {p: [] for p in range(len(model.pools))}
     for j, kind in enumerate(model.types):
-        assigned[kind.pools[0]].append(j)
+        (assigned if kind.live else mail)[kind.pools[0]].append(j)
     result = []
+    dt = model.interval_seconds
     for p, pool in enumerate(model.pools):
         rate = np.zeros(model.n_intervals)
         work = np.zeros(model.n_intervals)
         abandonment = np.zeros(model.n_intervals)
-        for j in assigned[p]:
-            kind = model.types[j]
-            rate += kind.rate_per_second
-            work += kind.rate_per_second * kind.handle_time.mean
+        mine = tuple(s for s in streams if s.kind in assigned[p])
+        for stream in mine:
+            kind = model.types[stream.kind]
+            # Without a bot the stream is the arrivals: their own interval means, exactly.
+            stream_rate = kind.rate_per_second if kind.bot is None else stream.interval_rates(dt)
+            rate += stream_rate
+            work += stream_rate * stream.service.mean
             if kind.patience is not None:
-                abandonment += kind.rate_per_second / kind.patience.mean
+                abandonment += stream_rate / kind.patience.mean
         with np.errstate(invalid="ignore", divide="ignore"):
             aht = np.where(rate > 0, work / rate, np.nan)
             theta = np.where(rate > 0, abandonment / rate, 0.0)
             patience = np.where(theta > 0, 1.0 / theta, np.inf)
+        email = None
+        if mail[p]:
+            email = sum(
+                model.types[j].rate_per_second * model.types[j].handle_time.mean for j in mail[p]
+            )
         result.append(
             PoolTraffic(
                 pool=pool.name,
@@ -60,6 +97,10 @@ def pool_traffic(model: SimModel) -> list[PoolTraffic]:
                 aht_seconds=aht,
                 patience_seconds=patience,
                 types=tuple(assigned[p]),
+                streams=mine,
+                slots=pool.slots,
+                slowdown=pool.slowdown,
+                email_erlangs=email,
             )
         )
     return result

@@ -236,6 +236,7 @@ def test_plan_command_writes_every_file_and_rerun_gives_identical_ones(run_main,
             "intervals.csv",
             "types.csv",
             "pools.csv",
+            "channels.csv",
             "summary.json",
             "rounds.csv",
         ]
