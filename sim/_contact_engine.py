@@ -68,7 +68,7 @@ class _Pool:
     def __init__(self, slots: int):
         self.slots = slots
         self.load: list[int] = []  # by agent number
-        self.on_email: list[bool] = []
+        self.whole: list[bool] = []  # its job takes it whole (a call or an e-mail)
         self.leaving: list[bool] = []  # a chat agent winding down after a staffing drop
         self.buckets: list[list[int]] = [[] for _ in range(slots)]  # load → agents with room
         self.where: list[int] = []  # agent → its index in its bucket (−1: in none)
@@ -107,13 +107,13 @@ class _Pool:
         if self.free_numbers:
             a = self.free_numbers.pop()
             self.load[a] = 0
-            self.on_email[a] = False
+            self.whole[a] = False
             self.leaving[a] = False
             self.alive[a] = True
         else:
             a = len(self.load)
             self.load.append(0)
-            self.on_email.append(False)
+            self.whole.append(False)
             self.leaving.append(False)
             self.where.append(-1)
             self.alive.append(True)
@@ -199,6 +199,7 @@ def run_contact_replication(
     staffing = [p.agents.tolist() for p in model.pools]
     live_skills = [[j for j in p.skills if types[j].live] for p in model.pools]
     mail_skills = [[j for j in p.skills if not types[j].live] for p in model.pools]
+    chat_skills = [[j for j in p.skills if types[j].kind == "chat"] for p in model.pools]
     slowdown = [p.slowdown for p in model.pools]
     queues: list[deque] = [deque() for _ in range(n_types)]
 
@@ -347,12 +348,19 @@ def run_contact_replication(
         kind = types[j]
         held = pool.load[a]
         handle = contact[HANDLE]
-        if kind.live:
+        if kind.kind == "chat":
             if held and slowdown[p]:
                 handle *= 1.0 + slowdown[p] * held
             if held == 0 and pool.slots > 1:
                 engaged_change(p, now, 1)
             pool.set_load(a, held + 1)
+        else:
+            # A call or an e-mail takes the agent whole: all its slots are busy.
+            pool.whole[a] = True
+            pool.set_load(a, pool.slots)
+            for _ in range(pool.slots - 1 if kind.live else pool.slots):
+                busy_outside.append((p, now, now + handle))
+        if kind.live:
             joined = contact[JOIN]
             k = int(joined // dt) if joined >= 0 else -1
             if 0 <= k < n_intervals:
@@ -361,10 +369,6 @@ def run_contact_replication(
                 busy_outside.append((p, now, now + handle))
             if contact[CUSTOMER] >= 0:
                 funnel[contact[CUSTOMER], ANSWERED] += 1
-        else:
-            pool.on_email[a] = True
-            pool.set_load(a, pool.slots)
-            busy_outside.append((p, now, now + handle))
         Timeout(env, handle, (p, a, contact)).callbacks.append(on_done)
 
     def oldest(skills: list[int], now: float) -> list | None:
@@ -391,7 +395,8 @@ def run_contact_replication(
             presence(p, now)
             return
         while not pool.leaving[a] and pool.load[a] < pool.slots:
-            contact = oldest(live_skills[p], now)
+            # An agent holding chats can only take another chat.
+            contact = oldest(live_skills[p] if pool.load[a] == 0 else chat_skills[p], now)
             if contact is None:
                 break
             start(p, a, contact, now)
@@ -404,12 +409,13 @@ def run_contact_replication(
         p, a, contact = event._value
         now = env.now
         pool = pools[p]
-        if pool.on_email[a]:
-            pool.on_email[a] = False
+        if pool.whole[a]:
+            pool.whole[a] = False
             pool.set_load(a, 0)
-            email_records.append((contact[TYPE], contact[JOIN], now, contact[CUSTOMER] < 0))
-            if contact[CUSTOMER] >= 0:
-                funnel[contact[CUSTOMER], ANSWERED] += 1
+            if not types[contact[TYPE]].live:
+                email_records.append((contact[TYPE], contact[JOIN], now, contact[CUSTOMER] < 0))
+                if contact[CUSTOMER] >= 0:
+                    funnel[contact[CUSTOMER], ANSWERED] += 1
         else:
             load = pool.load[a] - 1
             pool.set_load(a, load)
@@ -427,10 +433,10 @@ def run_contact_replication(
         best_p, best_a, best_load = -1, -1, math.inf
         for p in kind.pools:
             pool = pools[p]
-            if kind.live:
+            if kind.kind == "chat":
                 load, a = pool.fewest()
             else:
-                load, a = pool.fewest(limit=1)  # mail goes to an agent holding nothing
+                load, a = pool.fewest(limit=1)  # a call or mail needs an agent holding nothing
             if a >= 0 and load < best_load:
                 best_p, best_a, best_load = p, a, load
                 if load == 0:
@@ -542,7 +548,7 @@ def run_contact_replication(
                 busy = sorted(
                     (pool.load[a], a)
                     for a in range(len(pool.load))
-                    if pool.alive[a] and not pool.leaving[a] and not pool.on_email[a]
+                    if pool.alive[a] and not pool.leaving[a] and not pool.whole[a]
                 )
                 for _, a in busy[:drop]:
                     pool.wind_down(a)
