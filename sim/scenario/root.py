@@ -193,6 +193,7 @@ class Scenario(Frozen):
     def summary_line(self) -> str:
         hours = self.horizon.length_seconds / 3600
         offered = sum(float(self.expected_arrivals(name).sum()) for name in self.inquiry_types)
+        bots = f"{len(self.bots)} bot(s), " if self.bots else ""
         busyness = (
             f", busyness {self.busyness.dist} with cv {self.busyness.cv:g}"
             if self.busyness is not None
@@ -204,7 +205,7 @@ class Scenario(Frozen):
             f"({hours:g} h, {self.n_intervals} intervals of {self.horizon.interval / 60:g} min, "
             f"warm-up {self.warmup / 60:g} min), {len(self.channels)} channel(s), "
             f"{len(self.inquiry_types)} inquiry type(s), {len(self.pools)} pool(s), "
-            f"about {offered:,.0f} inquiries expected{busyness}"
+            f"{bots}about {offered:,.0f} inquiries expected{busyness}"
         )
 
 
