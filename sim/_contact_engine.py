@@ -35,6 +35,7 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
+from .absence import staffing_after_absence
 from .bots import BotStage
 from .model import SimModel
 from .recorder import RawCounts, Recorder
@@ -196,10 +197,33 @@ def run_contact_replication(
 
     env = simpy.Environment()
     pools = [_Pool(spec.slots) for spec in model.pools]
-    staffing = [p.agents.tolist() for p in model.pools]
-    live_skills = [[j for j in p.skills if types[j].live] for p in model.pools]
-    mail_skills = [[j for j in p.skills if not types[j].live] for p in model.pools]
-    chat_skills = [[j for j in p.skills if types[j].kind == "chat"] for p in model.pools]
+    present, no_shows = staffing_after_absence(model, seed, replication)
+    staffing = [agents.tolist() for agents in present]
+
+    # What each pool may take, in order of priority (then type order): a routed type only
+    # from the pools on its route, and from those after the first only once the contact has
+    # waited its overflow time (0 for the first).
+    def takes(p: int, kinds: list[int]) -> list[tuple[int, int, float]]:
+        allowed = []
+        for j in kinds:
+            kind = types[j]
+            if kind.routed and p not in kind.pools:
+                continue
+            after = kind.overflow_after if kind.routed and kind.pools[0] != p else 0.0
+            allowed.append((-kind.priority, j, after))
+        return sorted(allowed)
+
+    live_skills = [
+        takes(p, [j for j in s.skills if types[j].live]) for p, s in enumerate(model.pools)
+    ]
+    mail_skills = [
+        takes(p, [j for j in s.skills if not types[j].live]) for p, s in enumerate(model.pools)
+    ]
+    chat_skills = [
+        takes(p, [j for j in s.skills if types[j].kind == "chat"])
+        for p, s in enumerate(model.pools)
+    ]
+    handle_factor = [p.handle_time_factor for p in model.pools]
     slowdown = [p.slowdown for p in model.pools]
     queues: list[deque] = [deque() for _ in range(n_types)]
 
@@ -347,7 +371,7 @@ def run_contact_replication(
         contact[STATE] = SERVED
         kind = types[j]
         held = pool.load[a]
-        handle = contact[HANDLE]
+        handle = contact[HANDLE] * handle_factor[p]
         if kind.kind == "chat":
             if held and slowdown[p]:
                 handle *= 1.0 + slowdown[p] * held
@@ -371,15 +395,26 @@ def run_contact_replication(
                 funnel[contact[CUSTOMER], ANSWERED] += 1
         Timeout(env, handle, (p, a, contact)).callbacks.append(on_done)
 
-    def oldest(skills: list[int], now: float) -> list | None:
-        """The longest-waiting contact of ``skills`` (abandoned ones dropped on the way)."""
+    def oldest(skills: list[tuple[int, int, float]], now: float) -> list | None:
+        """The next contact for an agent taking ``skills`` (``takes``' list): of the highest
+        priority with one waiting, the longest-waiting (abandoned ones dropped on the way).
+        A contact that has not yet waited its overflow time for this pool is not there yet;
+        queues are in order of joining, so its head decides for the whole queue."""
         best = None
-        for j in skills:
+        best_rank = None
+        for rank, j, after in skills:
+            if best is not None and rank > best_rank:
+                break  # every type from here on has a lower priority
             queue = queues[j]
             while queue and queue[0][STATE] != WAITING:
                 queue.popleft()
-            if queue and (best is None or queue[0][JOIN] < best[JOIN]):
-                best = queue[0]
+            if not queue:
+                continue
+            head = queue[0]
+            if after and now - head[JOIN] < after:
+                continue
+            if best is None or head[JOIN] < best[JOIN]:
+                best, best_rank = head, rank
         if best is not None:
             queues[best[TYPE]].popleft()
         return best
@@ -431,7 +466,9 @@ def run_contact_replication(
         j = contact[TYPE]
         kind = types[j]
         best_p, best_a, best_load = -1, -1, math.inf
-        for p in kind.pools:
+        # A routed type waits its overflow time before pools after its first may take it.
+        pools_now = kind.pools[:1] if kind.routed and kind.overflow_after > 0 else kind.pools
+        for p in pools_now:
             pool = pools[p]
             if kind.kind == "chat":
                 load, a = pool.fewest()
@@ -447,6 +484,24 @@ def run_contact_replication(
         queues[j].append(contact)
         if contact[DEADLINE] < math.inf:
             Timeout(env, contact[DEADLINE] - now, contact).callbacks.append(on_patience)
+        if len(pools_now) < len(kind.pools) and now + kind.overflow_after < contact[DEADLINE]:
+            Timeout(env, kind.overflow_after, contact).callbacks.append(on_overflow)
+
+    def on_overflow(event: Timeout) -> None:
+        """A routed contact has waited its overflow time: the later pools on its route may
+        take it now, if one of their agents is free."""
+        contact = event._value
+        if contact[STATE] != WAITING:
+            return
+        kind = types[contact[TYPE]]
+        now = env.now
+        for p in kind.pools[1:]:
+            pool = pools[p]
+            load, a = pool.fewest() if kind.kind == "chat" else pool.fewest(limit=1)
+            if a >= 0:
+                # Out of its queue: it is served now (the queue drops it as not waiting).
+                start(p, a, contact, now)
+                return
 
     def on_patience(event: Timeout) -> None:
         contact = event._value
@@ -613,6 +668,7 @@ def run_contact_replication(
         cell, joined = (np.array(c) for c in zip(*still, strict=True))
         rec.add_waiting_forever(cell.astype(np.int64), joined)
     counts = rec.result()
+    counts.no_shows = no_shows
     counts.offered = origin_counts.sum(axis=2)
     counts.origin = origin_counts
     counts.funnel = funnel

@@ -34,6 +34,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event, Timeout
 
+from .absence import staffing_after_absence
 from .model import SimModel
 from .recorder import RawCounts, Recorder
 from .scenario.busyness import day_factor
@@ -156,7 +157,8 @@ def run_replication(
 
     env = simpy.Environment()
     schedule = env.schedule
-    staffing = [p.agents.tolist() for p in model.pools]
+    present, no_shows = staffing_after_absence(model, seed, replication)
+    staffing = [agents.tolist() for agents in present]
     skills = [p.skills for p in model.pools]
     eligible = [t.pools for t in types]
     first_pool = [t.pools[0] for t in types]
@@ -508,7 +510,9 @@ def run_replication(
     for j, queue in enumerate(pending):
         head[j] = len(queue.handles)
     fold()
-    return rec.result()
+    counts = rec.result()
+    counts.no_shows = no_shows
+    return counts
 
 
 def _fold(

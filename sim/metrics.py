@@ -28,9 +28,11 @@ from .recorder import N_WAIT_BINS, WAIT_BIN_EDGES, RawCounts
 __all__ = [
     "INTERVAL_COLUMNS",
     "ORIGIN_COLUMNS",
+    "POOL_TYPE_COLUMNS",
     "day_service_levels",
     "interval_table",
     "pool_table",
+    "pool_type_table",
     "ratio_ci",
     "summary",
     "type_table",
@@ -281,6 +283,37 @@ def pool_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
         for p, pool in enumerate(model.pools)
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+POOL_TYPE_COLUMNS = ["interval_start", "pool", "inquiry_type", "answered", "asa_seconds"]
+
+
+def pool_type_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
+    """One row per counted interval, pool and live inquiry type it may answer: contacts of
+    that type the pool answered (by the interval they joined, mean per replication) and
+    their mean wait — where overflow goes, and how long it waited first."""
+    reps = len(runs)
+    answered = _counted(model, _stack(runs, "pool_type_answered")).sum(axis=0)
+    waits = _counted(model, _stack(runs, "pool_type_wait_seconds")).sum(axis=0)
+    frames = []
+    for p, pool in enumerate(model.pools):
+        for j, kind in enumerate(model.types):
+            if not kind.live or p not in kind.pools:
+                continue
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "interval_start": _starts(model),
+                        "pool": pool.name,
+                        "inquiry_type": kind.name,
+                        "answered": answered[:, p, j] / reps,
+                        "asa_seconds": _divide(waits[:, p, j], answered[:, p, j]),
+                    }
+                )
+            )
+    if not frames:
+        return pd.DataFrame(columns=POOL_TYPE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[POOL_TYPE_COLUMNS]
 
 
 SUMMARY_METRICS = (

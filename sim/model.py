@@ -33,6 +33,11 @@ class TypeSpec:
     backlog: int = 0  # email: messages waiting at the horizon start
     backlog_received_over: float = 0.0  # … received evenly over this long before it
     bot: int | None = None  # the bot offered a share of its arrivals first
+    priority: int = 0  # higher first, among the types a free agent serves
+    # With a route, ``pools`` are its pools in order of preference, and all but the first
+    # take an inquiry only once it has waited ``overflow_after`` seconds.
+    routed: bool = False
+    overflow_after: float = 0.0
 
     @property
     def rate_per_second(self) -> np.ndarray:
@@ -59,6 +64,8 @@ class PoolSpec:
     skills: tuple[int, ...]
     slots: int = 1
     slowdown: float = 0.0
+    handle_time_factor: float = 1.0  # every inquiry its agents take lasts this much longer
+    absenteeism: float = 0.0  # each rostered head is absent for a day with this probability
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,12 @@ class SimModel:
     @property
     def phone_only(self) -> bool:
         """Phone calls only, without bots, retrials or backlogs: the fast engine's model."""
-        return not self.bots and all(
-            t.kind == "phone" and t.retrial_probability == 0 for t in self.types
+        return (
+            not self.bots
+            and all(t.kind == "phone" and t.retrial_probability == 0 for t in self.types)
+            and len({t.priority for t in self.types}) <= 1
+            and not any(t.routed for t in self.types)
+            and all(p.handle_time_factor == 1.0 for p in self.pools)
         )
 
     @property
@@ -111,6 +122,11 @@ class SimModel:
         """
         types = tuple(replace(kind, arrivals=kind.arrivals.scaled(factor)) for kind in self.types)
         return replace(self, types=types, busyness=None)
+
+    def without_absence(self) -> SimModel:
+        """The same model with every agent showing up (staffing already net of absence)."""
+        pools = tuple(replace(pool, absenteeism=0.0) for pool in self.pools)
+        return replace(self, pools=pools)
 
     def with_staffing(self, staffing: Mapping[str, np.ndarray]) -> SimModel:
         """The same model with agents per interval replaced for the named pools."""
@@ -134,6 +150,8 @@ class SimModel:
                 name=name,
                 agents=np.asarray(staffing.get(name, scenario.agents(name)), dtype=np.int64),
                 skills=tuple(type_names.index(skill) for skill in pool.skills),
+                handle_time_factor=pool.handle_time_factor,
+                absenteeism=pool.absenteeism,
                 **_concurrency(scenario, pool.skills),
             )
             for name, pool in scenario.pools.items()
@@ -142,9 +160,13 @@ class SimModel:
         backlogs = _backlog_shares(scenario)
         types = []
         for j, (name, kind) in enumerate(scenario.inquiry_types.items()):
-            eligible = [p for p, pool in enumerate(pools) if j in pool.skills]
-            # Specialists first: a generalist stays free for the inquiries only it can take.
-            eligible.sort(key=lambda p: (len(pools[p].skills), p))
+            pool_names = [pool.name for pool in pools]
+            if kind.route is not None:
+                eligible = [pool_names.index(name) for name in kind.route]
+            else:
+                eligible = [p for p, pool in enumerate(pools) if j in pool.skills]
+                # Specialists first: a generalist stays free for the inquiries only it can take.
+                eligible.sort(key=lambda p: (len(pools[p].skills), p))
             channel = scenario.channels[kind.channel]
             retrial = channel.retrial
             types.append(
@@ -164,6 +186,9 @@ class SimModel:
                         channel.backlog.received_over if channel.kind == "email" else 0.0
                     ),
                     bot=bot_of.get(name),
+                    priority=kind.priority,
+                    routed=kind.route is not None,
+                    overflow_after=kind.overflow_after or 0.0,
                 )
             )
         bots = tuple(

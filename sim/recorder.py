@@ -50,6 +50,8 @@ class RawCounts:
     wait_seconds: np.ndarray  # sum of waits of answered inquiries
     wait_hist: np.ndarray  # [interval, type, bin] waits of answered inquiries
     pool_answered: np.ndarray  # [interval, pool]
+    pool_type_answered: np.ndarray  # [interval, pool, type]: who answered what
+    pool_type_wait_seconds: np.ndarray  # [interval, pool, type]: their waits, summed
     busy_seconds: np.ndarray  # [interval, pool]
     available_seconds: np.ndarray  # [interval, pool]
     scheduled_agents: np.ndarray  # [interval, pool]
@@ -68,6 +70,7 @@ class RawCounts:
     engaged_seconds: np.ndarray | None = None  # [interval, pool]: agent-time holding a chat
     email: np.ndarray | None = None  # [interval, type, measure]: e-mail tallies
     bots: np.ndarray | None = None  # [interval, bot, measure]: bot tallies
+    no_shows: np.ndarray | None = None  # [pool, day]: rostered heads absent (with absenteeism)
 
 
 class Recorder:
@@ -97,6 +100,8 @@ class Recorder:
         self.wait_sum = np.zeros(size)
         self.hist = np.zeros(size * N_WAIT_BINS, dtype=np.int64)
         self.pool_answered = np.zeros(n_intervals * n_pools, dtype=np.int64)
+        self.pool_type_answered = np.zeros(n_intervals * n_pools * n_types, dtype=np.int64)
+        self.pool_type_wait = np.zeros(n_intervals * n_pools * n_types)
         # Cumulative busy agent-seconds before each interval edge, per pool (additive
         # over flushes, differenced at the end).
         self.busy_before_edge = np.zeros((n_pools, n_intervals + 1))
@@ -143,6 +148,14 @@ class Recorder:
         slots = interval * self.n_pools + pool - first
         last = int(slots.max()) + 1
         self.pool_answered[first : first + last] += np.bincount(slots, minlength=last)
+        n_types = self.shape[1]
+        lo_cell = int(interval.min()) * self.n_pools * n_types
+        by_type = (interval * self.n_pools + pool) * n_types + cell % n_types - lo_cell
+        width = int(by_type.max()) + 1
+        self.pool_type_answered[lo_cell : lo_cell + width] += np.bincount(by_type, minlength=width)
+        self.pool_type_wait[lo_cell : lo_cell + width] += np.bincount(
+            by_type, weights=wait, minlength=width
+        )
         self.add_busy(pool, start, end)
         self._add_in_system(pool, start - wait, end)
 
@@ -210,6 +223,8 @@ class Recorder:
             wait_seconds=self.wait_sum.reshape(k, j),
             wait_hist=self.hist.reshape(k, j, N_WAIT_BINS),
             pool_answered=self.pool_answered.reshape(k, self.n_pools),
+            pool_type_answered=self.pool_type_answered.reshape(k, self.n_pools, j),
+            pool_type_wait_seconds=self.pool_type_wait.reshape(k, self.n_pools, j),
             busy_seconds=busy,
             available_seconds=available,
             scheduled_agents=self.scheduled_agents,

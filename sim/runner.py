@@ -49,6 +49,11 @@ class SimulationResult:
         return metrics.pool_table(self.model, self.runs)
 
     @cached_property
+    def pools_by_type(self) -> pd.DataFrame:
+        """One row per counted interval, pool and live type: answered and mean wait."""
+        return metrics.pool_type_table(self.model, self.runs)
+
+    @cached_property
     def channels(self) -> pd.DataFrame:
         """One row per counted interval and channel (live contact metrics or e-mail's)."""
         return channel_metrics.channel_table(self.model, self.runs)
@@ -76,10 +81,29 @@ class SimulationResult:
             "answer_within_seconds": self.model.answer_within_seconds,
             "service_level_target": target,
             **_busyness_entry(self.model, self.seed, self.runs),
+            **_absence_entry(self.model, self.runs),
             "intervals_meeting_target": meeting,
             **metrics.summary(self.model, self.runs),
             **channel_metrics.funnel_summary(self.model, self.runs),
         }
+
+
+def _absence_entry(model: SimModel, runs: tuple[RawCounts, ...]) -> dict[str, object]:
+    """The ``absenteeism`` entry: per pool with absenteeism, its rate and each replication's
+    no-shows per day. Empty when no pool has absenteeism."""
+    if runs[0].no_shows is None:
+        return {}
+    entry = {}
+    for p, pool in enumerate(model.pools):
+        if not pool.absenteeism:
+            continue
+        drawn = [run.no_shows[p].tolist() for run in runs]
+        entry[pool.name] = {
+            "absenteeism": pool.absenteeism,
+            "no_shows_per_day": drawn,
+            "no_shows_mean_per_day": float(np.mean(drawn)),
+        }
+    return {"absenteeism": entry}
 
 
 def _busyness_entry(model: SimModel, seed: int, runs: tuple[RawCounts, ...]) -> dict[str, object]:

@@ -27,9 +27,10 @@ def rostered_staffing(
     An agent counts in an interval when on duty (inside the shift, outside its break) for
     more than half of it; shifts and breaks start and end on interval boundaries, so this is
     exact for rosters surgeplan makes. A shift serving several pools (``pool`` ``a|b``) puts
-    its agent in a pool ``a|b`` with the skills of both, added to the scenario (shrinkage and
-    absenteeism: the larger of the two). Each pool's heads are then scaled by its
-    availability ``(1 − shrinkage)(1 − absenteeism)`` and rounded to the nearest whole agent.
+    its agent in a pool ``a|b`` with the skills of both, added to the scenario (shrinkage,
+    absenteeism and handle-time factor: the larger of the two). Each pool's heads are then
+    scaled by ``1 − shrinkage`` and rounded to the nearest whole agent; the simulator draws
+    each day's absentees among them (``sim.absence``).
     """
     starts = scenario.horizon.interval_starts()
     step = pd.Timedelta(seconds=scenario.horizon.interval)
@@ -46,6 +47,7 @@ def rostered_staffing(
                 agents=0,
                 shrinkage=max(pool.shrinkage for pool in members),
                 absenteeism=max(pool.absenteeism for pool in members),
+                handle_time_factor=max(pool.handle_time_factor for pool in members),
             )
         duty = _on_duty(pd.Timestamp(row.shift_start), pd.Timestamp(row.shift_end), first, step, n)
         if row.break_start is not None and not pd.isna(row.break_start):
@@ -57,7 +59,7 @@ def rostered_staffing(
         scenario if pools == dict(scenario.pools) else scenario.model_copy(update={"pools": pools})
     )
     staffing = {
-        name: np.floor(heads[name] * availability(pool) + 0.5).astype(np.int64)
+        name: np.floor(heads[name] * (1 - pool.shrinkage) + 0.5).astype(np.int64)
         for name, pool in pools.items()
     }
     return counted, staffing

@@ -192,7 +192,8 @@ def staff(
     )
     _check_targets(targets)
     factor = _busyness_factor(scenario, confidence)
-    model = SimModel.from_scenario(scenario).at_busyness(factor)
+    # Requirements are agents available, net of absence: ISA simulates them as they are.
+    model = SimModel.from_scenario(scenario).at_busyness(factor).without_absence()
     traffic = pool_traffic(model)
 
     if method == "erlang":

@@ -19,12 +19,16 @@ class Pool(Frozen):
 
     ``shrinkage`` (breaks, training, meetings) and ``absenteeism`` are the shares of paid
     heads not available to take inquiries; staffing requirements gross agents up by them.
+    The simulator draws each day's no-shows: ``agents`` are the heads rostered.
     """
 
     skills: Annotated[tuple[str, ...], Field(min_length=1)]
     agents: AgentCount
     shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
     absenteeism: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    # Every inquiry the pool's agents take lasts this many times its drawn handle time
+    # (temporary staff still in training work slower).
+    handle_time_factor: Annotated[float, Field(gt=0, le=10)] = 1.0
 
 
 def pool_problems(

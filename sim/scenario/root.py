@@ -225,7 +225,9 @@ def _consistency_problems(scenario: Scenario):
     yield from horizon_faults
     if any(problem.path != "warmup" for problem in horizon_faults):
         return  # nothing else can be measured against a broken horizon
-    yield from inquiry_type_problems(scenario.inquiry_types, scenario.channels, _clock(scenario))
+    yield from inquiry_type_problems(
+        scenario.inquiry_types, scenario.channels, _clock(scenario), scenario.pools
+    )
     channel_of = {
         name: (kind.channel, scenario.channels[kind.channel])
         for name, kind in scenario.inquiry_types.items()

@@ -15,7 +15,8 @@ __all__ = ["register", "run"]
 
 PLAN_FILES = (
     "roster.csv, coverage.csv, solve.json, agents_summary.csv, roster.xlsx, roster.ics, "
-    "requirements.csv, intervals.csv, types.csv, pools.csv, channels.csv (and bots.csv with "
+    "requirements.csv, intervals.csv, types.csv, pools.csv, pools_by_type.csv, channels.csv "
+    "(and bots.csv with "
     "bots), summary.json and rounds.csv"
 )
 
@@ -158,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
         write_csv(out / "intervals.csv", verification.intervals),
         write_csv(out / "types.csv", verification.types),
         write_csv(out / "pools.csv", verification.pools),
+        write_csv(out / "pools_by_type.csv", verification.pools_by_type),
         write_csv(out / "channels.csv", verification.channels),
         write_json(out / "summary.json", summary),
         write_csv(out / "rounds.csv", result.rounds),

@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         write_csv(out / "intervals.csv", result.intervals),
         write_csv(out / "types.csv", result.types),
         write_csv(out / "pools.csv", result.pools),
+        write_csv(out / "pools_by_type.csv", result.pools_by_type),
         write_csv(out / "channels.csv", result.channels),
     ]
     if result.bots is not None:

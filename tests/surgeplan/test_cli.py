@@ -42,7 +42,14 @@ SUMMARY_METRICS = [
     "wait_p50_seconds",
     "wait_p90_seconds",
 ]
-OUTPUT_FILES = ["intervals.csv", "types.csv", "pools.csv", "channels.csv", "summary.json"]
+OUTPUT_FILES = [
+    "intervals.csv",
+    "types.csv",
+    "pools.csv",
+    "pools_by_type.csv",
+    "channels.csv",
+    "summary.json",
+]
 # The small scenario (tests/conftest.py): 8 intervals of 15 min from 00:00, 2 of warm-up.
 COUNTED_STARTS = [
     "2026-11-11 00:30",
