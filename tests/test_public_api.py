@@ -19,6 +19,7 @@ MODULES = [
     "sim.arrivals.registry",
     "sim.arrivals.steps",
     "sim.bots",
+    "sim.calendar",
     "sim.channel_metrics",
     "sim.scenario.bots",
     "sim.scenario.busyness",
