@@ -24,6 +24,7 @@ MODULES = [
     "sim.scenario.bots",
     "sim.scenario.busyness",
     "sim.scenario.channels",
+    "sim.scenario.complaints",
     "sim.scenario.horizon",
     "sim.scenario.inquiry_types",
     "sim.scenario.pools",

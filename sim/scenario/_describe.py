@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..arrivals.registry import ARRIVAL_MODELS, implied_tag
 from ..errors import Problem
+from .complaints import ARRIVALS_BRANCHES
 
 # A channel without ``kind:`` is a phone channel (what every channel was before kinds).
 DEFAULT_CHANNEL_KIND = "phone"
@@ -61,8 +62,10 @@ def _walk(loc: tuple, data: Any, model: type | None) -> tuple[list[str], type | 
         elif isinstance(node, (list, tuple)) and isinstance(part, int) and part < len(node):
             parts.append(f"[{part}]")
             node = node[part]
-        elif _node_tag(node) == part:
-            continue  # pydantic's tag of a union (distribution, arrival model), not a key
+        elif _node_tag(node) == part or part in ARRIVALS_BRANCHES:
+            # pydantic's tag of a union (distribution, arrival model, the branch of complaints'
+            # arrivals), not a key
+            continue
         else:
             parts.append(str(part))
             parent_model = current
@@ -107,6 +110,12 @@ def _node_tag(node: Any) -> str | None:
 def _pick(candidates: list[type], node: Any) -> type | None:
     if len(candidates) == 1:
         return candidates[0]
+    # A member without a tag (complaints' ``{from_types: …}``) is known by its fields; it
+    # comes first, as the union's own discriminator puts it first.
+    if isinstance(node, dict):
+        untagged = [c for c in candidates if _tag_of(c) is None and set(node) & set(_fields_of(c))]
+        if len(untagged) == 1:
+            return untagged[0]
     tag = _node_tag(node)
     if tag is not None:
         for candidate in candidates:
