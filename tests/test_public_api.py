@@ -26,6 +26,7 @@ MODULES = [
     "sim.scenario.channels",
     "sim.scenario.complaints",
     "sim.scenario.horizon",
+    "sim.scenario.incidents",
     "sim.scenario.inquiry_types",
     "sim.scenario.pools",
     "sim.scenario.root",

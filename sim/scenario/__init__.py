@@ -10,6 +10,7 @@
 ``bots``                  ``bots:`` — chatbots: share, capacity, session time, outcomes
 ``busyness``              ``busyness:`` — the day-to-day volume factor
 ``complaints``            ``complaints:`` — levels, categories, desk tasks, deadlines
+``incidents``             ``incidents:`` — outages, order anomalies, staff shortages
 ``roster``                ``roster:`` — contracts, shifts, labour rules, costs, agents
 ``roster_checks``         the roster section checked against the horizon and the pools
 ========================  ===========================================================
@@ -23,6 +24,13 @@ from .busyness import Busyness
 from .channels import Channel, ChatChannel, EmailChannel, PhoneChannel
 from .complaints import CATEGORY_CODES, ComplaintsSection, Deadline, LevelDeadlines
 from .horizon import Horizon
+from .incidents import (
+    ArrivalWave,
+    BotOutage,
+    ChannelOutage,
+    Incident,
+    StaffShortage,
+)
 from .inquiry_types import InquiryType
 from .pools import Pool
 from .root import Scenario
@@ -34,14 +42,18 @@ __all__ = [
     "MAX_AGENTS",
     "MAX_RATE_PER_HOUR",
     "TIMESTAMP_FORMAT",
+    "ArrivalWave",
     "Bot",
+    "BotOutage",
     "Busyness",
     "Channel",
+    "ChannelOutage",
     "ChatChannel",
     "ComplaintsSection",
     "Deadline",
     "EmailChannel",
     "Horizon",
+    "Incident",
     "InquiryType",
     "LevelDeadlines",
     "PhoneChannel",
@@ -49,6 +61,7 @@ __all__ = [
     "RosterSection",
     "Scenario",
     "ServiceLevel",
+    "StaffShortage",
     "WorkingCalendar",
     "parse_timestamp",
     "per_interval_array",
