@@ -121,6 +121,16 @@ def _run_one(args: tuple[SimModel, int, int]) -> RawCounts:
     return engine_for(model)(model, seed, replication)
 
 
+def _without_complaint_desk(scenario: Scenario) -> Scenario:
+    """``scenario`` without the complaint desk's pool (``complaints.pool``): its agents have
+    no skills, so they take none of the inquiries the engines simulate."""
+    if scenario.complaints is None:
+        return scenario
+    desk = scenario.complaints.pool
+    pools = {name: pool for name, pool in scenario.pools.items() if name != desk}
+    return scenario.model_copy(update={"pools": pools})
+
+
 def simulate(
     scenario: Scenario | SimModel,
     seed: int = 0,
@@ -140,7 +150,7 @@ def simulate(
     if workers < 1:
         raise ValueError(f"workers must be ≥ 1, got {workers}")
     if isinstance(scenario, Scenario):
-        model = SimModel.from_scenario(scenario, staffing)
+        model = SimModel.from_scenario(_without_complaint_desk(scenario), staffing)
     else:
         model = scenario
     total = model.n_intervals * replications

@@ -1,5 +1,6 @@
-"""The ``incidents:`` list: the four kinds, their labels, and every bad input reported as one
-``file: field.path: message`` line.
+"""The ``incidents:`` list: the four kinds, their labels, every bad input reported as one
+``file: field.path: message`` line, and a scenario with complaints and incidents that
+simulates exactly like the same scenario without them.
 
 The base case: 2026-11-11 00:00 to 2026-11-12 00:00, a phone and a chat channel, types
 ``general`` (phone) and ``presale`` (chat), a bot ``assistant`` on presale, pools ``agents``,
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import copy
 
+import pandas as pd
 import pytest
 
-from sim import Scenario, ScenarioError
+from sim import Scenario, ScenarioError, simulate
 from sim.scenario import ArrivalWave, BotOutage, ChannelOutage, StaffShortage
 
 FILE = "double11.yaml"
@@ -304,3 +306,45 @@ def test_problems_of_several_sections_are_all_reported(data):
         f"{FILE}: complaints.pool: unknown pool 'hotline'; expected one of agents, chatters, desk",
         f"{FILE}: incidents[0].bot: unknown bot 'helper'; expected one of assistant",
     ]
+
+
+# -- the sections change nothing that is simulated ----------------------------------------
+
+
+def _without_sections(data: dict) -> dict:
+    plain = copy.deepcopy(data)
+    del plain["complaints"], plain["incidents"], plain["pools"]["desk"]
+    return plain
+
+
+def _short(data: dict) -> dict:
+    """Two hours of the base case, the incidents moved inside them."""
+    data["horizon"]["end"] = "2026-11-11 02:00"
+    data["warmup"] = "30min"
+    for incident in data["incidents"]:
+        incident["start"], incident["end"] = "2026-11-11 00:30", "2026-11-11 01:30"
+    return data
+
+
+@pytest.mark.parametrize("channels", ["phone and chat", "phone only"])
+def test_a_scenario_with_both_sections_simulates_as_without_them(data, channels):
+    data = _short(data)
+    if channels == "phone only":
+        del data["channels"]["chat"], data["inquiry_types"]["presale"], data["bots"]
+        del data["pools"]["chatters"], data["complaints"]["arrivals"]["from_types"]["presale"]
+        data["incidents"] = [i for i in data["incidents"] if i["kind"] == "staff_shortage"]
+    with_sections = Scenario.from_dict(data)
+    assert with_sections.complaints is not None and with_sections.incidents
+    plain = Scenario.from_dict(_without_sections(data))
+    ours = simulate(with_sections, seed=5, replications=2)
+    theirs = simulate(plain, seed=5, replications=2)
+    for table in ("intervals", "types", "pools", "channels"):
+        pd.testing.assert_frame_equal(getattr(ours, table), getattr(theirs, table))
+    assert ours.summary == theirs.summary
+
+
+def test_simulate_command_runs_with_both_sections(run_main, write_yaml, data, tmp_path):
+    out = tmp_path / "out"
+    result = run_main("simulate", write_yaml(_short(data), FILE), "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    assert (out / "intervals.csv").exists()
