@@ -16,9 +16,13 @@ from pydantic import BaseModel, ValidationError
 
 from ..arrivals.registry import ARRIVAL_MODELS, implied_tag
 from ..errors import Problem
+from .complaints import ARRIVALS_BRANCHES
+from .incidents import INCIDENT_KINDS
 
 # A channel without ``kind:`` is a phone channel (what every channel was before kinds).
 DEFAULT_CHANNEL_KIND = "phone"
+# ``kind:`` tags channels and incidents; the top-level field says which.
+_KIND_OF = {"incidents": "incident kind"}
 
 __all__ = ["describe_validation_error"]
 
@@ -61,8 +65,13 @@ def _walk(loc: tuple, data: Any, model: type | None) -> tuple[list[str], type | 
         elif isinstance(node, (list, tuple)) and isinstance(part, int) and part < len(node):
             parts.append(f"[{part}]")
             node = node[part]
-        elif _node_tag(node) == part:
-            continue  # pydantic's tag of a union (distribution, arrival model), not a key
+            if isinstance(current, _ItemsOf):
+                parent_model = current
+                current = _pick(current.candidates, node)
+        elif _node_tag(node) == part or part in ARRIVALS_BRANCHES:
+            # pydantic's tag of a union (distribution, arrival model, the branch of complaints'
+            # arrivals), not a key
+            continue
         else:
             parts.append(str(part))
             parent_model = current
@@ -107,6 +116,12 @@ def _node_tag(node: Any) -> str | None:
 def _pick(candidates: list[type], node: Any) -> type | None:
     if len(candidates) == 1:
         return candidates[0]
+    # A member without a tag (complaints' ``{from_types: …}``) is known by its fields; it
+    # comes first, as the union's own discriminator puts it first.
+    if isinstance(node, dict):
+        untagged = [c for c in candidates if _tag_of(c) is None and set(node) & set(_fields_of(c))]
+        if len(untagged) == 1:
+            return untagged[0]
     tag = _node_tag(node)
     if tag is not None:
         for candidate in candidates:
@@ -117,7 +132,7 @@ def _pick(candidates: list[type], node: Any) -> type | None:
 
 def _child_model(model: Any, key: Any, node: Any) -> Any:
     """The model (or mapping-of-models marker) that validates ``node`` found at ``key``."""
-    if isinstance(model, _DictOf):
+    if isinstance(model, _ItemsOf):
         return _pick(model.candidates, node)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
@@ -129,12 +144,16 @@ def _child_model(model: Any, key: Any, node: Any) -> Any:
         annotation = typing.get_args(annotation)[0]
     if typing.get_origin(annotation) is dict:
         # A mapping of user-chosen names (pools, channels…) to models.
-        return _DictOf(_models_in(typing.get_args(annotation)[1]))
+        return _ItemsOf(_models_in(typing.get_args(annotation)[1]))
+    if typing.get_origin(annotation) in (tuple, list) and len(_models_in(annotation)) > 1:
+        # A list of union members (incidents): each item is one of them, by its tag.
+        return _ItemsOf(_models_in(annotation))
     return _pick(_models_in(annotation), node)
 
 
-class _DictOf:
-    """Marker: the next location part is a user-chosen name inside a mapping of models."""
+class _ItemsOf:
+    """Marker: the next location part is a user-chosen name inside a mapping of models, or
+    an index into a list of models."""
 
     def __init__(self, candidates: list[type]):
         self.candidates = candidates
@@ -180,17 +199,21 @@ def _describe(error: dict, parts: list[str], parent_model: type | None) -> Probl
         return Problem(path, "is required but missing")
     discriminator = str(ctx.get("discriminator", ""))
     arrival_model = "model" in discriminator
+    kind_of = _KIND_OF.get(parts[0], "channel kind") if parts else "channel kind"
     if kind == "union_tag_invalid":
         what = (
             "arrival model"
             if arrival_model
-            else "channel kind"
+            else kind_of
             if "kind" in discriminator
             else "distribution"
         )
         return Problem(
             path, f"unknown {what} {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
         )
+    if kind == "union_tag_not_found" and "kind" in discriminator:
+        # Only incidents: a channel without ``kind:`` is a phone channel.
+        return Problem(path, f"needs 'kind:' naming an incident kind ({', '.join(INCIDENT_KINDS)})")
     if kind == "union_tag_not_found" and arrival_model:
         return Problem(
             path,

@@ -20,9 +20,12 @@ class Pool(Frozen):
     ``shrinkage`` (breaks, training, meetings) and ``absenteeism`` are the shares of paid
     heads not available to take inquiries; staffing requirements gross agents up by them.
     The simulator draws each day's no-shows: ``agents`` are the heads rostered.
+    ``skills`` is empty for the complaint desk only (:func:`pool_problems` checks this).
     """
 
-    skills: Annotated[tuple[str, ...], Field(min_length=1)]
+    # Not ``min_length=1`` here: whether a pool may go without skills depends on the
+    # ``complaints:`` section, so :func:`pool_problems` decides.
+    skills: tuple[str, ...] = ()
     agents: AgentCount
     shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
     absenteeism: Annotated[float, Field(ge=0, lt=1)] = 0.0
@@ -36,15 +39,34 @@ def pool_problems(
     inquiry_types: Collection[str],
     n_intervals: int,
     channel_of: Mapping[str, tuple[str, object]] | None = None,
+    complaint_desk: str | None = None,
 ) -> Iterator[Problem]:
-    """Unknown skills, per-interval lists of the wrong length, inquiry types nobody answers,
-    and pools whose live skills mix phone and chat or several chat channels.
+    """Pools without skills (or the complaint desk with some), unknown skills, per-interval
+    lists of the wrong length, inquiry types nobody answers, and pools whose live skills mix
+    phone and chat or several chat channels.
 
-    ``channel_of`` maps an inquiry type to its channel's name and the channel.
+    ``channel_of`` maps an inquiry type to its channel's name and the channel;
+    ``complaint_desk`` names the pool of ``complaints.pool``, whose agents work complaints
+    only and so have no skills.
     """
     served: set[str] = set()
     channel_of = channel_of or {}
+    skill_less = False
     for name, pool in pools.items():
+        if name == complaint_desk:
+            if pool.skills:
+                yield Problem(
+                    f"pools.{name}.skills",
+                    "the complaint desk (complaints.pool) works complaints only, so it has no "
+                    f"skills; got {', '.join(pool.skills)}",
+                )
+        elif not pool.skills:
+            skill_less = True
+            given = "skills" in pool.model_fields_set
+            yield Problem(
+                f"pools.{name}.skills",
+                "must not be empty" if given else "is required but missing",
+            )
         for skill in pool.skills:
             if skill not in inquiry_types:
                 yield Problem(
@@ -76,6 +98,8 @@ def pool_problems(
                 f"pools.{name}.agents",
                 f"must have one value per interval ({n_intervals}), got {len(pool.agents)}",
             )
+    if skill_less:
+        return  # the pool without skills is why types go unanswered: one line, not two
     for name in inquiry_types:
         if name not in served:
             yield Problem(

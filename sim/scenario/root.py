@@ -4,8 +4,8 @@
 downstream takes these typed objects. Every problem becomes a :class:`ScenarioError`
 naming the file, the field path and what was expected. Each section lives in a module of
 its own (:mod:`.horizon`, :mod:`.service_level`, :mod:`.channels`, :mod:`.inquiry_types`,
-:mod:`.pools`, :mod:`.bots`, :mod:`.busyness`, :mod:`.roster`); this module holds what ties
-them together.
+:mod:`.pools`, :mod:`.bots`, :mod:`.busyness`, :mod:`.roster`, :mod:`.complaints`,
+:mod:`.incidents`); this module holds what ties them together.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from ._yaml import load_yaml_text
 from .bots import Bot, bot_problems
 from .busyness import Busyness
 from .channels import Channel
+from .complaints import ComplaintsSection, complaint_problems
 from .horizon import Horizon, horizon_problems
+from .incidents import Incident, incident_problems
 from .inquiry_types import InquiryType, inquiry_type_problems
 from .pools import Pool, pool_problems
 from .roster import RosterSection
@@ -64,6 +66,10 @@ class Scenario(Frozen):
     busyness: Busyness | None = None
     # Absent: ``roster`` and ``plan`` use the documented defaults.
     roster: RosterSection | None = None
+    # Complaints worked by a desk pool of their own; absent: none.
+    complaints: ComplaintsSection | None = None
+    # Outages, order anomalies and staff shortages in the horizon; absent: none.
+    incidents: tuple[Incident, ...] = ()
 
     # Compiled arrival processes by inquiry type, each with the entry and clock it was compiled
     # from: ``model_copy(update=…)`` shares this dict with the copy, so an entry is only reused
@@ -194,6 +200,10 @@ class Scenario(Frozen):
         hours = self.horizon.length_seconds / 3600
         offered = sum(float(self.expected_arrivals(name).sum()) for name in self.inquiry_types)
         bots = f"{len(self.bots)} bot(s), " if self.bots else ""
+        complaints = (
+            f"complaints to pool {self.complaints.pool}, " if self.complaints is not None else ""
+        )
+        incidents = f"{len(self.incidents)} incident(s), " if self.incidents else ""
         busyness = (
             f", busyness {self.busyness.dist} with cv {self.busyness.cv:g}"
             if self.busyness is not None
@@ -205,7 +215,7 @@ class Scenario(Frozen):
             f"({hours:g} h, {self.n_intervals} intervals of {self.horizon.interval / 60:g} min, "
             f"warm-up {self.warmup / 60:g} min), {len(self.channels)} channel(s), "
             f"{len(self.inquiry_types)} inquiry type(s), {len(self.pools)} pool(s), "
-            f"{bots}about {offered:,.0f} inquiries expected{busyness}"
+            f"{bots}{complaints}{incidents}about {offered:,.0f} inquiries expected{busyness}"
         )
 
 
@@ -233,9 +243,19 @@ def _consistency_problems(scenario: Scenario):
         for name, kind in scenario.inquiry_types.items()
         if kind.channel in scenario.channels
     }
+    complaints = scenario.complaints
     yield from pool_problems(
-        scenario.pools, scenario.inquiry_types, scenario.n_intervals, channel_of
+        scenario.pools,
+        scenario.inquiry_types,
+        scenario.n_intervals,
+        channel_of,
+        complaint_desk=complaints.pool if complaints is not None else None,
     )
     yield from bot_problems(scenario.bots, scenario.inquiry_types)
+    if complaints is not None:
+        yield from complaint_problems(
+            complaints, scenario.pools, scenario.inquiry_types, _clock(scenario)
+        )
+    yield from incident_problems(scenario.incidents, scenario)
     if scenario.roster is not None:
         yield from roster_problems(scenario.roster, scenario.horizon, scenario.pools)
