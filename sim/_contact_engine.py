@@ -27,6 +27,7 @@ counts.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
 from collections.abc import Callable
@@ -227,6 +228,28 @@ def run_contact_replication(
     slowdown = [p.slowdown for p in model.pools]
     queues: list[deque] = [deque() for _ in range(n_types)]
 
+    bot_outages = [
+        [i for i in model.incidents if i.kind == "bot_outage" and i.bot == b]
+        for b in range(len(model.bots))
+    ]
+    channel_outages = [i for i in model.incidents if i.kind == "channel_outage"]
+    outage_rng = [stream(seed, replication, f"outage/{t.name}") for t in types]
+    lost_to_outage = np.zeros((n_intervals, n_types), dtype=np.int64)
+
+    complaints = model.complaints
+    desk = complaints.desk if complaints is not None else -1
+    complaint_rng = stream(seed, replication, "complaints")
+    complaint_from_rng = stream(seed, replication, "complaints/from")
+    complaint_sampler = (
+        complaints.arrivals.sampler(stream(seed, replication, "complaints/arrivals"), busyness)
+        if complaints is not None and complaints.arrivals is not None
+        else None
+    )
+    # Per complaint: arrived, level, category, response due, resolution due, responded,
+    # resolved (inf until then).
+    complaint_log: list[list] = []
+    desk_tasks: list[tuple[float, int, int, int, float]] = []  # due, seq, complaint, stage, handle
+
     # Resolved contacts not yet folded into the tallies.
     answered: list[tuple[int, float, int, float, float]] = []  # cell, wait, pool, start, handle
     busy_outside: list[tuple[int, float, float]] = []  # pool, start, end: outside the horizon
@@ -275,6 +298,9 @@ def run_contact_replication(
                 if kind.bot is not None:
                     spec = model.bots[kind.bot]
                     to_bot = share_rng[j].random(len(arrivals)) < spec.share
+                    for incident in bot_outages[kind.bot]:
+                        # The bot is down: its inquiries go straight to people.
+                        to_bot &= ~((arrivals >= incident.start) & (arrivals < incident.end))
                     direct = ~to_bot
                     offered_to[kind.bot].append((arrivals[to_bot], j, cust[to_bot]))
                 joins.extend(
@@ -287,6 +313,9 @@ def run_contact_replication(
                         strict=True,
                     )
                 )
+            if complaint_sampler is not None:
+                for t in complaint_sampler(k).tolist():
+                    Timeout(env, max(0.0, t - env.now), t).callbacks.append(on_complaint)
             for b, pieces in enumerate(offered_to):
                 if not pieces:
                     continue
@@ -323,6 +352,8 @@ def run_contact_replication(
             joins.append((t, j, origin, factor, cust))
             due += 1
         del future[:due]
+        if channel_outages:
+            joins = [moved for item in joins if (moved := outage(item)) is not None]
         if not joins:
             return
         joins.sort(key=lambda item: item[0])
@@ -349,6 +380,23 @@ def run_contact_replication(
         stream_time.extend(item[0] for item in joins)
         stream_time.append(math.inf)
         stream_contact.extend(contacts)
+
+    def outage(item: tuple) -> tuple | None:
+        """A contact joining a channel that is down moves to another channel (the first type
+        of a ``shift_to`` channel, by its shares) or is lost; others pass unchanged."""
+        t, j = item[0], item[1]
+        for incident in channel_outages:
+            if j in incident.types and incident.active(t):
+                u = outage_rng[j].random()
+                for target, share in incident.shift_to:
+                    if u < share:
+                        return (t, target, *item[2:])
+                    u -= share
+                if item[4] >= 0:
+                    funnel[item[4], LOST] += 1
+                lost_to_outage[min(int(t // dt), n_intervals - 1), j] += 1
+                return None
+        return item
 
     def _backlog_joins(count: int, over: float, j: int):
         """Mail waiting at the start: received evenly over ``over`` before it."""
@@ -429,6 +477,10 @@ def run_contact_replication(
             pool.remove_agent(a)
             presence(p, now)
             return
+        if p == desk:
+            if pool.load[a] == 0 and desk_tasks:
+                start_task(a, heapq.heappop(desk_tasks), now)
+            return
         while not pool.leaving[a] and pool.load[a] < pool.slots:
             # An agent holding chats can only take another chat.
             contact = oldest(live_skills[p] if pool.load[a] == 0 else chat_skills[p], now)
@@ -444,6 +496,10 @@ def run_contact_replication(
         p, a, contact = event._value
         now = env.now
         pool = pools[p]
+        share = complaints.from_types[contact[TYPE]] if complaints is not None else 0.0
+        # An answered customer may turn the contact into a complaint.
+        if share and complaint_from_rng.random() < share:
+            new_complaint(now)
         if pool.whole[a]:
             pool.whole[a] = False
             pool.set_load(a, 0)
@@ -458,6 +514,63 @@ def run_contact_replication(
                 engaged_change(p, now, -1)
         ingest(now)
         dispatch(p, a, now)
+
+    # -- complaints: the desk works first responses and resolutions earliest-deadline-first --
+
+    def on_complaint(event: Timeout) -> None:
+        new_complaint(env.now)
+
+    def new_complaint(now: float) -> None:
+        level = int(complaint_rng.choice(len(complaints.levels), p=complaints.level_shares))
+        category = int(
+            complaint_rng.choice(len(complaints.categories), p=complaints.category_shares)
+        )
+        index = len(complaint_log)
+        complaint_log.append(
+            [
+                now,
+                level,
+                category,
+                complaints.due(level, "response", now),
+                complaints.due(level, "resolution", now),
+                math.inf,
+                math.inf,
+            ]
+        )
+        handle = float(complaints.response_time.sample(complaint_rng, 1)[0])
+        desk_join((complaint_log[index][3], index * 2, index, 0, handle), now)
+
+    def desk_join(task: tuple, now: float) -> None:
+        _, a = pools[desk].fewest(limit=1)
+        if a >= 0:
+            start_task(a, task, now)
+        else:
+            heapq.heappush(desk_tasks, task)
+
+    def start_task(a: int, task: tuple, now: float) -> None:
+        pool = pools[desk]
+        handle = task[4] * handle_factor[desk]
+        pool.whole[a] = True
+        pool.set_load(a, pool.slots)
+        busy_outside.append((desk, now, now + handle))
+        Timeout(env, handle, (a, task)).callbacks.append(on_task_done)
+
+    def on_task_done(event: Timeout) -> None:
+        a, (_, _, index, stage, _) = event._value
+        now = env.now
+        record = complaint_log[index]
+        if stage == 0:
+            record[5] = now
+            delay = float(complaints.resolution_delay.sample(complaint_rng, 1)[0])
+            handle = float(complaints.resolution_time.sample(complaint_rng, 1)[0])
+            task = (record[4], index * 2 + 1, index, 1, handle)
+            Timeout(env, delay, task).callbacks.append(lambda e: desk_join(e._value, env.now))
+        else:
+            record[6] = now
+        pool = pools[desk]
+        pool.whole[a] = False
+        pool.set_load(a, 0)
+        dispatch(desk, a, now)
 
     # -- contacts arriving, waiting, abandoning ----------------------------------------------
 
@@ -528,7 +641,13 @@ def run_contact_replication(
             funnel[contact[CUSTOMER], LOST] += 1
 
     def on_retry(event: Timeout) -> None:
-        route(event._value, env.now)
+        contact = event._value
+        if channel_outages:
+            moved = outage((contact[JOIN], contact[TYPE], 0, 0, contact[CUSTOMER]))
+            if moved is None:
+                return
+            contact[TYPE] = moved[1]
+        route(contact, env.now)
 
     def ingest(now: float) -> None:
         """Contacts of the stream due by ``now`` join, in order."""
@@ -676,6 +795,10 @@ def run_contact_replication(
         [_step_integral(steps, rec.edges) for steps in engaged_steps], axis=1
     )
     counts.email = _email_tallies(email_records, model, horizon_end)
+    counts.lost_to_outage = lost_to_outage
+    counts.complaints = (
+        np.array(complaint_log, dtype=float).reshape(-1, 7) if complaints is not None else None
+    )
     counts.bots = np.stack([_bot_array(stage.tallies) for stage in bots], axis=1) if bots else None
     return counts
 

@@ -51,7 +51,9 @@ __all__ = [
     "funnel_summary",
 ]
 
-_LIVE = [c for c in INTERVAL_COLUMNS if c not in ("interval_start", "occupancy", "agents")]
+_LIVE = [
+    c for c in INTERVAL_COLUMNS if c not in ("interval_start", "occupancy", "agents", "incidents")
+]
 CHANNEL_COLUMNS = [
     "interval_start",
     "channel",

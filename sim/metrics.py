@@ -29,6 +29,7 @@ __all__ = [
     "INTERVAL_COLUMNS",
     "ORIGIN_COLUMNS",
     "POOL_TYPE_COLUMNS",
+    "active_incidents",
     "day_service_levels",
     "interval_table",
     "pool_table",
@@ -63,8 +64,9 @@ INTERVAL_COLUMNS = [
     "abandon_rate_ci95_low",
     "abandon_rate_ci95_high",
     # Last, so that files read by position keep their layout: offered split by how the
-    # contacts joined.
+    # contacts joined, and the incidents active in the interval.
     *ORIGIN_COLUMNS,
+    "incidents",
 ]
 _CI_METRICS = ("service_level", "asa_seconds", "abandon_rate")
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -233,8 +235,21 @@ def interval_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
     available = _slot_seconds(model, runs).sum(axis=2)
     columns["occupancy"] = _divide(busy.sum(axis=0), available.sum(axis=0))
     columns["agents"] = runs[0].scheduled_agents[model.warmup_intervals :].sum(axis=1)
+    columns["incidents"] = active_incidents(model)
     table = pd.DataFrame({"interval_start": _starts(model), **columns})
     return table[INTERVAL_COLUMNS]
+
+
+def active_incidents(model: SimModel) -> list[str]:
+    """Per counted interval, the labels of the incidents whose window overlaps it."""
+    dt = model.interval_seconds
+    labels = []
+    for k in range(model.warmup_intervals, model.n_intervals):
+        begin, end = k * dt, (k + 1) * dt
+        labels.append(
+            "; ".join(i.label for i in model.incidents if i.start < end and i.end > begin)
+        )
+    return labels
 
 
 def type_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
@@ -253,7 +268,7 @@ def type_table(model: SimModel, runs: Sequence[RawCounts]) -> pd.DataFrame:
         frame.insert(1, "inquiry_type", kind.name)
         frame.insert(2, "channel", kind.channel)
         frames.append(frame)
-    order = [c for c in INTERVAL_COLUMNS if c not in ("occupancy", "agents")]
+    order = [c for c in INTERVAL_COLUMNS if c not in ("occupancy", "agents", "incidents")]
     columns = ["interval_start", "inquiry_type", "channel", *order[1:]]
     if not frames:
         return pd.DataFrame(columns=columns)

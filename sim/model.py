@@ -13,7 +13,7 @@ from .distributions import Distribution
 from .scenario import Scenario
 from .scenario.busyness import Busyness
 
-__all__ = ["BotSpec", "PoolSpec", "SimModel", "TypeSpec"]
+__all__ = ["BotSpec", "ComplaintSpec", "IncidentSpec", "PoolSpec", "SimModel", "TypeSpec"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,52 @@ class BotSpec:
 
 
 @dataclass(frozen=True)
+class IncidentSpec:
+    """An incident's window (seconds since the horizon start) and what it touches.
+
+    ``bot`` for a bot outage; for a channel outage the types of the channel and, per type
+    index, the share of their contacts moving to it (``shift_to``'s channels, their first
+    type each); the rest are lost. Arrival waves and staff shortages are already in the
+    rates and the agents.
+    """
+
+    label: str
+    kind: str
+    start: float
+    end: float
+    bot: int | None = None
+    types: tuple[int, ...] = ()
+    shift_to: tuple[tuple[int, float], ...] = ()
+
+    def active(self, t: float) -> bool:
+        return self.start <= t < self.end
+
+
+@dataclass(frozen=True)
+class ComplaintSpec:
+    """The complaint desk: where complaints come from, their mixes, tasks and deadlines."""
+
+    desk: int  # pool index
+    from_types: tuple[float, ...]  # per inquiry type: share of its answered contacts
+    arrivals: ArrivalProcess | None  # complaints arriving on their own
+    levels: tuple[str, ...]
+    level_shares: tuple[float, ...]
+    categories: tuple[str, ...]
+    category_shares: tuple[float, ...]
+    response_time: Distribution
+    resolution_time: Distribution
+    resolution_delay: Distribution
+    section: object  # the scenario's ComplaintsSection: deadlines and calendar
+    start: datetime  # the horizon start, for working-day deadlines
+    early_warning_per_hour: float | None = None
+
+    def due(self, level: int, which: str, arrived: float) -> float:
+        """When a complaint of ``level`` arrived at ``arrived`` is due (seconds)."""
+        name = self.levels[level]
+        return float(self.section.due_seconds(name, which, self.start, np.array([arrived]))[0])
+
+
+@dataclass(frozen=True)
 class SimModel:
     """Everything one replication needs, with names resolved to indices."""
 
@@ -99,12 +145,16 @@ class SimModel:
     name: str = ""
     busyness: Busyness | None = None  # None: every replication is the forecast day
     bots: tuple[BotSpec, ...] = ()
+    incidents: tuple[IncidentSpec, ...] = ()
+    complaints: ComplaintSpec | None = None
 
     @property
     def phone_only(self) -> bool:
         """Phone calls only, without bots, retrials or backlogs: the fast engine's model."""
         return (
             not self.bots
+            and self.complaints is None
+            and not any(i.kind in ("bot_outage", "channel_outage") for i in self.incidents)
             and all(t.kind == "phone" and t.retrial_probability == 0 for t in self.types)
             and len({t.priority for t in self.types}) <= 1
             and not any(t.routed for t in self.types)
@@ -148,7 +198,9 @@ class SimModel:
         pools = tuple(
             PoolSpec(
                 name=name,
-                agents=np.asarray(staffing.get(name, scenario.agents(name)), dtype=np.int64),
+                agents=_short_staffed(
+                    scenario, name, np.asarray(staffing.get(name, scenario.agents(name)))
+                ),
                 skills=tuple(type_names.index(skill) for skill in pool.skills),
                 handle_time_factor=pool.handle_time_factor,
                 absenteeism=pool.absenteeism,
@@ -218,6 +270,8 @@ class SimModel:
             name=scenario.name,
             busyness=scenario.busyness,
             bots=bots,
+            incidents=_incidents(scenario, type_names),
+            complaints=_complaints(scenario, type_names),
         )
 
 
@@ -250,3 +304,82 @@ def _backlog_shares(scenario: Scenario) -> dict[str, int]:
             whole[i] += 1
         shares.update(zip(names, whole.tolist(), strict=True))
     return shares
+
+
+def _short_staffed(scenario: Scenario, pool: str, agents: np.ndarray) -> np.ndarray:
+    """``agents`` less each staff shortage's share, in the intervals starting in its window
+    (rounded to whole agents)."""
+    agents = agents.astype(np.int64)
+    shortages = [i for i in scenario.incidents if i.kind == "staff_shortage" and i.pool == pool]
+    if not shortages:
+        return agents
+    starts = np.array(scenario.horizon.interval_starts(), dtype="datetime64[s]")
+    out = agents.copy()
+    for incident in shortages:
+        inside = (starts >= np.datetime64(incident.start, "s")) & (
+            starts < np.datetime64(incident.end, "s")
+        )
+        out[inside] -= np.rint(out[inside] * incident.share).astype(np.int64)
+    return out
+
+
+def _incidents(scenario: Scenario, type_names: list[str]) -> tuple[IncidentSpec, ...]:
+    clock = scenario.clock
+    bots = list(scenario.bots)
+    specs = []
+    for incident in scenario.incidents:
+        common = {
+            "label": incident.label,
+            "kind": incident.kind,
+            "start": clock.seconds_since_start(incident.start),
+            "end": clock.seconds_since_start(incident.end),
+        }
+        if incident.kind == "bot_outage":
+            specs.append(IncidentSpec(**common, bot=bots.index(incident.bot)))
+        elif incident.kind == "channel_outage":
+            members = tuple(
+                j
+                for j, name in enumerate(type_names)
+                if scenario.inquiry_types[name].channel == incident.channel
+            )
+            shift = []
+            for channel, share in incident.shift_to.items():
+                first = next(
+                    j
+                    for j, name in enumerate(type_names)
+                    if scenario.inquiry_types[name].channel == channel
+                )
+                shift.append((first, share))
+            specs.append(IncidentSpec(**common, types=members, shift_to=tuple(shift)))
+        else:
+            specs.append(IncidentSpec(**common))
+    return tuple(specs)
+
+
+def _complaints(scenario: Scenario, type_names: list[str]) -> ComplaintSpec | None:
+    section = scenario.complaints
+    if section is None:
+        return None
+    from_types = getattr(section.arrivals, "from_types", None)
+    shares = tuple((from_types or {}).get(name, 0.0) for name in type_names)
+    arrivals = None
+    if from_types is None:
+        clock = scenario.clock
+        from .arrivals import compile_rate
+
+        arrivals = compile_rate(section.arrivals.bind(clock), clock)
+    return ComplaintSpec(
+        desk=list(scenario.pools).index(section.pool),
+        from_types=shares,
+        arrivals=arrivals,
+        levels=tuple(section.levels),
+        level_shares=tuple(section.levels.values()),
+        categories=tuple(section.categories),
+        category_shares=tuple(section.categories.values()),
+        response_time=section.response.handle_time,
+        resolution_time=section.resolution.handle_time,
+        resolution_delay=section.resolution.delay,
+        section=section,
+        start=scenario.horizon.start,
+        early_warning_per_hour=section.early_warning.per_hour if section.early_warning else None,
+    )

@@ -71,6 +71,10 @@ class RawCounts:
     email: np.ndarray | None = None  # [interval, type, measure]: e-mail tallies
     bots: np.ndarray | None = None  # [interval, bot, measure]: bot tallies
     no_shows: np.ndarray | None = None  # [pool, day]: rostered heads absent (with absenteeism)
+    lost_to_outage: np.ndarray | None = None  # [interval, type]: contacts a channel outage lost
+    # [complaint, field]: arrived, level, category, response due, resolution due, responded,
+    # resolved (seconds; inf: not yet) — every complaint of the run, in order of arrival.
+    complaints: np.ndarray | None = None
 
 
 class Recorder:

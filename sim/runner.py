@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import channel_metrics, metrics
+from . import channel_metrics, complaint_metrics, metrics
 from ._engine import run_replication
 from .model import SimModel
 from .recorder import RawCounts
@@ -59,6 +59,16 @@ class SimulationResult:
         return channel_metrics.channel_table(self.model, self.runs)
 
     @cached_property
+    def complaints(self) -> pd.DataFrame | None:
+        """Complaints per level and per category and interval; ``None`` without complaints."""
+        return complaint_metrics.complaint_table(self.model, self.runs)
+
+    @cached_property
+    def early_warnings(self) -> pd.DataFrame | None:
+        """Intervals whose complaint arrivals exceed the early-warning threshold."""
+        return complaint_metrics.early_warning_table(self.model, self.runs)
+
+    @cached_property
     def bots(self) -> pd.DataFrame | None:
         """One row per counted interval and bot; ``None`` without bots."""
         return channel_metrics.bot_table(self.model, self.runs)
@@ -85,6 +95,7 @@ class SimulationResult:
             "intervals_meeting_target": meeting,
             **metrics.summary(self.model, self.runs),
             **channel_metrics.funnel_summary(self.model, self.runs),
+            **complaint_metrics.complaint_summary(self.model, self.runs),
         }
 
 

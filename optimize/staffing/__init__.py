@@ -112,7 +112,7 @@ def _erlang_staffing(
         )
         agents[k] = -(-servers // traffic.slots)  # a chat agent is ``slots`` servers
         level[k] = result.service_level
-    return agents + traffic.email_agents, level
+    return agents + traffic.deferred_agents, level
 
 
 def _lagged_load(model: SimModel, traffic: PoolTraffic) -> np.ndarray:

@@ -259,13 +259,13 @@ def _next_staffing(
     # L counts live inquiries: a chat agent holds ``slots`` of them, and e-mail keeps some
     # agents busy in the time live work leaves.
     slots = [pool.slots for pool in model.pools]
-    extra = [traffic.email_agents for traffic in pool_traffic(model)]
+    extra = [traffic.deferred_agents for traffic in pool_traffic(model)]
     for k in range(model.n_intervals):
         mine = interval_of == k
         for p in range(len(model.pools)):
             samples = InSystemSamples(observed[:, mine, p], unlimited[:, mine, p], means[mine, p])
             servers = staffing_for_interval(samples, alpha[k, p])
-            agents[k, p] = -(-servers // slots[p]) + (extra[p] if servers else 0)
+            agents[k, p] = -(-servers // slots[p]) + extra[p]
     return agents
 
 

@@ -3,9 +3,9 @@
 Each inquiry type's contacts (:mod:`.contacts`: arrivals, or what a bot hands on) are
 assigned to the first pool its type is routed to (specialists first, as in the simulator); a
 pool's handle time and abandonment rate are the traffic-weighted means of what it receives.
-A chat pool's agents hold ``slots`` chats each; e-mail is answered in agents' idle time and
-enters as its mean work (``email_erlangs``). The simulation-based method (ISA) needs none of
-this: it staffs from what the simulator observes.
+A chat pool's agents hold ``slots`` chats each; e-mail, answered in agents' idle time, and a
+complaint desk's tasks enter as their mean work (``deferred_erlangs``). The simulation-based
+method (ISA) staffs live traffic from what the simulator observes, and adds the same.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class PoolTraffic:
     streams: tuple[ContactStream, ...] = ()  # their contact streams
     slots: int = 1  # inquiries an agent holds at once (a chat pool's max_concurrent)
     slowdown: float = 0.0
-    email_erlangs: np.ndarray | None = None  # mean e-mail work routed here, per interval
+    # Mean work that can wait for idle time (e-mail) or is a desk's own (complaints), per
+    # interval, in Erlangs.
+    deferred_erlangs: np.ndarray | None = None
 
     @property
     def offered_load(self) -> np.ndarray:
@@ -50,12 +52,13 @@ class PoolTraffic:
         return 1.0 + self.slowdown * (self.slots - 1) / 2.0
 
     @property
-    def email_agents(self) -> int:
-        """Whole agents for the pool's mean e-mail work over the horizon: mail is answered
-        in the time live work leaves, and its deadline lets it wait for that time."""
-        if self.email_erlangs is None:
+    def deferred_agents(self) -> int:
+        """Whole agents for the pool's mean deferrable work over the horizon (e-mail answered
+        in the time live work leaves, complaints on the desk): their deadlines, hours or
+        days, let them wait for that time."""
+        if self.deferred_erlangs is None:
             return 0
-        mean = float(np.mean(self.email_erlangs))
+        mean = float(np.mean(self.deferred_erlangs))
         return int(np.ceil(mean - 1e-9)) if mean > 0 else 0
 
 
@@ -90,6 +93,8 @@ def pool_traffic(model: SimModel) -> list[PoolTraffic]:
             email = sum(
                 model.types[j].rate_per_second * model.types[j].handle_time.mean for j in mail[p]
             )
+        if model.complaints is not None and model.complaints.desk == p:
+            email = _complaint_work(model, streams)
         result.append(
             PoolTraffic(
                 pool=pool.name,
@@ -100,7 +105,22 @@ def pool_traffic(model: SimModel) -> list[PoolTraffic]:
                 streams=mine,
                 slots=pool.slots,
                 slowdown=pool.slowdown,
-                email_erlangs=email,
+                deferred_erlangs=email,
             )
         )
     return result
+
+
+def _complaint_work(model: SimModel, streams: list[ContactStream]) -> np.ndarray:
+    """The complaint desk's mean work per interval (Erlangs): complaints arriving (a share
+    of each type's contacts, taken as answered, or their own arrival rate) times the mean
+    response and resolution handle times."""
+    spec = model.complaints
+    dt = model.interval_seconds
+    if spec.arrivals is not None:
+        rate = spec.arrivals.rate_per_second
+    else:
+        rate = np.zeros(model.n_intervals)
+        for stream in streams:
+            rate = rate + spec.from_types[stream.kind] * stream.interval_rates(dt)
+    return rate * (spec.response_time.mean + spec.resolution_time.mean)

@@ -22,6 +22,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 from .._types import TIMESTAMP_FORMAT, Duration, Frozen
 from .._values import per_interval_array
 from ..arrivals import ArrivalProcess, Clock, compile_rate
+from ..arrivals.windows import WindowedRate
 from ..errors import Problem, ScenarioError
 from ._describe import describe_validation_error
 from ._yaml import load_yaml_text
@@ -176,7 +177,15 @@ class Scenario(Frozen):
         cached = self._arrivals.get(inquiry_type)
         if cached is not None and cached[0] is entry and cached[1] == clock:
             return cached[2]
-        process = compile_rate(entry.bind(clock), clock)
+        rate = entry.bind(clock)
+        waves = [
+            (clock.seconds_since_start(i.start), clock.seconds_since_start(i.end), i.multiplier)
+            for i in self.incidents
+            if i.kind == "arrival_wave" and inquiry_type in i.types
+        ]
+        if waves:  # an order anomaly multiplies the forecast rate in its window
+            rate = WindowedRate(rate, waves, clock)
+        process = compile_rate(rate, clock)
         self._arrivals[inquiry_type] = (entry, clock, process)
         return process
 
@@ -186,11 +195,18 @@ class Scenario(Frozen):
 
     def rate_per_hour(self, inquiry_type: str) -> np.ndarray:
         """Mean arrival rate of ``inquiry_type`` in each interval of the horizon (per hour)."""
-        rate = self.inquiry_types[inquiry_type].arrivals.bind(self.clock)
-        constant = rate.interval_rates_per_hour()
-        if constant is not None:
-            return np.asarray(constant, dtype=float)
+        process = self.arrival_process(inquiry_type)
+        if process.uniform_rate_per_second is not None:
+            # The rates as given (x / 3600 · 3600 need not give x back).
+            rate = self.inquiry_types[inquiry_type].arrivals.bind(self.clock)
+            constant = rate.interval_rates_per_hour()
+            if constant is not None and not self._waves(inquiry_type):
+                return np.asarray(constant, dtype=float)
+            return process.uniform_rate_per_second * 3600.0
         return self.expected_arrivals(inquiry_type) * (3600.0 / self.horizon.interval)
+
+    def _waves(self, inquiry_type: str) -> bool:
+        return any(i.kind == "arrival_wave" and inquiry_type in i.types for i in self.incidents)
 
     def agents(self, pool: str) -> np.ndarray:
         """Scheduled agents of ``pool`` in each interval of the horizon."""

@@ -164,8 +164,13 @@ def run(args: argparse.Namespace) -> int:
         write_json(out / "summary.json", summary),
         write_csv(out / "rounds.csv", result.rounds),
     ]
-    if verification.bots is not None:
-        written.append(write_csv(out / "bots.csv", verification.bots))
+    for name, table in (
+        ("bots.csv", verification.bots),
+        ("complaints.csv", verification.complaints),
+        ("early_warnings.csv", verification.early_warnings),
+    ):
+        if table is not None:
+            written.append(write_csv(out / name, table))
     meeting = final["intervals_meeting_share"]
     options.say(
         args,

@@ -96,8 +96,13 @@ def run(args: argparse.Namespace) -> int:
         write_csv(out / "pools_by_type.csv", result.pools_by_type),
         write_csv(out / "channels.csv", result.channels),
     ]
-    if result.bots is not None:
-        written.append(write_csv(out / "bots.csv", result.bots))
+    for name, table in (
+        ("bots.csv", result.bots),
+        ("complaints.csv", result.complaints),
+        ("early_warnings.csv", result.early_warnings),
+    ):
+        if table is not None:
+            written.append(write_csv(out / name, table))
     written.append(write_json(out / "summary.json", result.summary))
     s = result.summary
     options.say(
