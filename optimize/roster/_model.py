@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from itertools import pairwise
 
 import pyomo.environ as pyo
@@ -58,6 +59,7 @@ def create_model(
     targets: Mapping[tuple[str, int], int] | None = None,
     deviation_price: float | None = None,
     symmetry: bool = True,
+    coverage: bool = True,
 ) -> pyo.ConcreteModel:
     """The roster MIP for ``data``; minimise pay, overtime, hires, outsourcing, shortfall and
     unfairness. ``skip`` names rule families of :data:`RULE_FAMILIES` to leave out;
@@ -69,6 +71,8 @@ def create_model(
     ``symmetry=False`` leaves out the symmetry-breaking rows: they prune equivalent branches
     of an optimisation, but make a search for any feasible sharing-out much slower
     (measured: a class of 27 agents found no sharing in 10 s with them, one in 0.9 s without).
+    ``coverage=False`` leaves out breaks and coverage: what remains is the agents' own lawful
+    shifts and their cost (the pricing problem of :mod:`._tours`).
     """
     skip = set(skip)
     m = pyo.ConcreteModel(name="roster")
@@ -82,11 +86,13 @@ def create_model(
         else:
             add(m, data)
     add_group_shifts(m, data)
-    if targets is None:
+    if targets is not None:
+        add_targets(m, data, targets, deviation_price)
+    elif coverage:
         add_breaks(m, data)
         add_coverage(m, data, hard=hard_coverage)
     else:
-        add_targets(m, data, targets, deviation_price)
+        add_shortfall_and_outsourcing(m, replace(data, required={}), hard=False)
     if symmetry:
         add_symmetry_breaking(m, data)
     add_fairness(m, data, enabled=fairness)

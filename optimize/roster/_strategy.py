@@ -44,23 +44,27 @@ from ._extract import chosen_shifts
 from ._model import create_model
 from ._solve import SolveReport, relative_gap, solve
 from ._spread import spread_breaks
+from ._tours import solve_by_tours, tours_apply
 
 __all__ = ["STRATEGIES", "solve_roster"]
 
-STRATEGIES = ("auto", "direct", "aggregate")
+STRATEGIES = ("auto", "direct", "aggregate", "tours")
 NEIGHBOURS = 1  # start-grid steps either side of a shift the aggregate used
 AGGREGATE_SHARE = 0.7  # of the time limit, for step 1
 DISAGGREGATION_GAP = 1e-4  # per class: overtime and fairness are small next to pay
 DIRECT_SIZE = 4000  # ``auto`` solves directly below this many shift variables
+TOURS_SIZE = 100_000  # ``auto`` works with tours from this many (:mod:`._tours`)
 
 
-def _choose(data: RosterData, strategy: str) -> str:
+def _choose(data: RosterData, strategy: str, hard_coverage: bool) -> str:
     if strategy != "auto":
         return strategy
     classes = {agent.kind for agent in data.agents}
     shifts = sum(len(agent.templates) for agent in data.agents)
     if len(classes) == len(data.agents) or shifts < DIRECT_SIZE:
         return "direct"
+    if shifts >= TOURS_SIZE and tours_apply(data) and not hard_coverage:
+        return "tours"
     return "aggregate"
 
 
@@ -219,7 +223,14 @@ def solve_roster(
     built from (the agents' templates may be narrowed) and the report."""
     started = time.perf_counter()
     deadline = started + time_limit
-    chosen = _choose(data, strategy)
+    chosen = _choose(data, strategy, hard_coverage)
+    if chosen == "tours":
+        if hard_coverage or not tours_apply(data):
+            raise ValueError(
+                "strategy tours needs soft coverage and at most one shift a day "
+                "(max_shifts_starting_per_day: 1)"
+            )
+        return solve_by_tours(data, time_limit=time_limit, gap=gap, skip=skip)
 
     def build(of: RosterData, **options) -> pyo.ConcreteModel:
         return create_model(of, hard_coverage=hard_coverage, skip=skip, **options)

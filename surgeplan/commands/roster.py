@@ -65,6 +65,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="relative optimality gap to stop at (default 0.01)",
     )
     cmd.add_argument(
+        "--strategy",
+        choices=("auto", "direct", "aggregate", "tours"),
+        default="auto",
+        help=(
+            "how the roster MIP is solved: direct, aggregate (class aggregate, then per agent) "
+            "or tours (for hundreds of agents over weeks); auto picks by size (default)"
+        ),
+    )
+    cmd.add_argument(
         "--coverage",
         choices=("soft", "hard"),
         default="soft",
@@ -150,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
                 time_limit=args.time_limit,
                 gap=args.gap,
                 hard_coverage=hard,
+                strategy=args.strategy,
             )
             table = stamp_columns(
                 plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
@@ -175,10 +185,11 @@ def run(args: argparse.Namespace) -> int:
         if write_exports is not None:
             written += write_exports(out, plan.roster, plan.agents, scenario)
     gap = "n/a" if report.gap is None else f"{report.gap:.2%}"
+    bound = "n/a" if report.best_bound is None else f"{report.best_bound:,.2f}"
     options.say(
         args,
         f"{scenario.name}: {args.level} roster {report.status} in {report.seconds:.1f} s "
-        f"(objective {report.objective:,.2f}, bound {report.best_bound:,.2f}, gap {gap}); "
+        f"(objective {report.objective:,.2f}, bound {bound}, gap {gap}); "
         f"shortfall {summary['shortfall_agent_hours']:,.1f} agent-hours",
     )
     if args.verbose:
