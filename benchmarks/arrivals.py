@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import with_section, write_atomic  # noqa: E402
+from run import publish  # noqa: E402
 
 from sim import Scenario, simulate  # noqa: E402
 from sim.streams import stream  # noqa: E402
@@ -171,13 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "the uniform path, which draws the same numbers as before arrival models existed.",
     ]
     body = "\n".join(lines) + "\n"
-    if args.docs == "-":
-        print(body)
-        return 0
-    path = Path(args.docs)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    write_atomic(path, with_section(text, SECTION, body))
-    print(f"wrote {path}")
+    publish(body, args.docs, SECTION)
     return 0
 
 

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import with_section, write_atomic  # noqa: E402
+from run import publish  # noqa: E402
 
 from sim import Scenario, simulate  # noqa: E402
 from sim import runner as sim_runner  # noqa: E402
@@ -199,13 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "part of the time (sessions admitted one by one, and people answer those turned away).",
     ]
     body = "\n".join(lines) + "\n"
-    if args.docs == "-":
-        print(body)
-        return 0
-    path = Path(args.docs)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    write_atomic(path, with_section(text, SECTION, body))
-    print(f"wrote {path}")
+    publish(body, args.docs, SECTION)
     return 0
 
 

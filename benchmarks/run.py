@@ -1064,6 +1064,17 @@ def with_section(text: str, key: str, body: str) -> str:
     return text.rstrip("\n") + "\n\n" + section
 
 
+def publish(body: str, docs: str, key: str) -> None:
+    """Print ``body`` (``docs`` is ``-``) or put it in the file ``docs`` as section ``key``."""
+    if docs == "-":
+        print(body)
+        return
+    path = Path(docs)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    write_atomic(path, with_section(text, key, body))
+    print(f"wrote {path}")
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -9,25 +9,25 @@ whole shifts and the surge's dynamics meet the queue. :func:`run_plan` closes th
    requirements of the round;
 3. the roster simulated (:func:`rostered_staffing`): the heads each shift puts on duty in each
    interval, less those on their rostered break, less the pool's shrinkage and absenteeism;
-4. where an interval misses the target, its requirement is raised (:func:`raise_requirements`)
-   and the roster solved again, up to ``rounds`` times, stopping once every interval with
-   inquiries meets the target.
+4. the requirements moved both ways (:mod:`surgeplan.requirement_moves`): raised where an
+   interval missed the target, lowered where every inquiry type the pool serves beat it beyond
+   doubt (the lower end of the 95 % confidence interval above the target); and the roster
+   solved again, up to ``rounds`` times, stopping when nothing moves.
 
 Every round's verification uses the same seed (common random numbers), so rounds are compared
-on the same customers. The plan returned is the best round's: the one with the most intervals
-meeting the target (the earliest among equals), so what a round adds can never make the
-result worse than a round before it; a repair round that finds no roster within the time limit
-ends the loop with the best round so far.
+on the same customers. The plan's goal is the target met in ``goal`` of the intervals with
+inquiries (the scenario's ``service_level.intervals_meeting``, 1 by default: every one). The
+plan returned is the cheapest round (roster cost) meeting the goal; when none does, the one
+with the fewest intervals below target, then the cheapest; the earliest among equals. What a
+later round tries can therefore never make the result worse than a round before it; a repair
+round that finds no roster within the time limit ends the loop with the best round so far.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from optimize.roster import NoRosterFound, RosterPlan, default_roster_section, plan_roster
@@ -37,12 +37,15 @@ from optimize.workforce import agents_from_classes
 from sim import Scenario, SimulationResult, simulate
 from sim.scenario.roster import RosterSection
 
-from .roster_staffing import availability, rostered_staffing
+from .requirement_moves import lower_requirements, owners, raise_requirements
+from .roster_staffing import rostered_staffing
 
 __all__ = [
     "ROUND_COLUMNS",
     "PlanResult",
+    "lower_requirements",
     "raise_requirements",
+    "roster_cost",
     "rostered_staffing",
     "run_plan",
 ]
@@ -51,6 +54,7 @@ ROUND_COLUMNS = [
     "round",
     "status",
     "cost",
+    "objective",
     "gap",
     "agents_rostered",
     "shifts",
@@ -60,6 +64,8 @@ ROUND_COLUMNS = [
     "intervals_meeting_share",
     "service_level",
     "requirement_raised_agent_intervals",
+    "requirement_lowered_agent_intervals",
+    "meets_goal",
     "kept",
 ]
 
@@ -71,6 +77,7 @@ _WHOLE_NUMBERS = (
     "intervals_with_inquiries",
     "intervals_below_target",
     "requirement_raised_agent_intervals",
+    "requirement_lowered_agent_intervals",
 )
 
 
@@ -92,58 +99,35 @@ def _mean(metric) -> float | None:
     return metric.get("mean") if isinstance(metric, dict) else metric
 
 
-def raise_requirements(
-    requirements: pd.DataFrame,
-    verification: SimulationResult,
-    scenario: Scenario,
-    coverage: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, int]:
-    """Requirements raised where the verification missed the target; and by how much in all.
+MONEY = ("pay", "overtime", "temporary_hires", "outsourced")
 
-    For every counted interval and inquiry type whose simulated service level is below the
-    target, the type's offered load ``a`` (arrivals in the interval × mean handle time ÷
-    interval, in agents) is short by ``Δ = max(1, ⌈a · (target − SL)⌉)`` agents: the share of
-    the load answered too late, as agents. Δ goes to the pool most specialised in the type
-    (fewest skills; scenario order among equals), grossed up by its availability, and each
-    pool's raise in an interval is the largest over its types.
 
-    Where the roster's ``coverage`` already fell short of the requirement, the agents could
-    not cover more: raising it there would only raise the price of the same shortfall, so
-    such intervals are left as they are.
-    """
+def roster_cost(costs: dict[str, float]) -> float:
+    """What a roster costs in money: pay, overtime, temporary hires and outsourcing. The
+    solver's objective adds penalties (shortfall, fairness) that depend on the round's
+    requirements, so rounds are compared by this."""
+    return float(sum(costs.get(name, 0.0) for name in MONEY))
+
+
+def _misses(verification: SimulationResult, scenario: Scenario) -> dict:
+    """(interval, owner pool) where some inquiry type missed the target."""
     target = scenario.service_level.target
-    interval = scenario.horizon.interval
     types = verification.types
     missed = types[types["service_level"].notna() & (types["service_level"] < target - 1e-12)]
-    owner = {}
-    for name in scenario.inquiry_types:
-        serving = [p for p, pool in scenario.pools.items() if name in pool.skills]
-        owner[name] = min(serving, key=lambda p: len(scenario.pools[p].skills))
-    capped = set()
-    if coverage is not None:
-        short = coverage[coverage["shortfall"] > 1e-6]
-        capped = {
-            (pd.Timestamp(t), str(p))
-            for t, p in zip(short["interval_start"], short["pool"], strict=True)
-        }
-    raise_by: dict[tuple[pd.Timestamp, str], int] = defaultdict(int)
-    for row in missed.itertuples(index=False):
-        kind = scenario.inquiry_types[row.inquiry_type]
-        load = row.offered * kind.handle_time.mean / interval
-        short = max(1, math.ceil(load * (target - row.service_level)))
-        pool = owner[row.inquiry_type]
-        if (pd.Timestamp(row.interval_start), pool) in capped:
-            continue
-        grossed = math.ceil(short / availability(scenario.pools[pool]) - 1e-9)
-        key = (pd.Timestamp(row.interval_start), pool)
-        raise_by[key] = max(raise_by[key], grossed)
-    table = requirements.copy()
-    when = pd.to_datetime(table["interval_start"])
-    extra = [
-        raise_by.get((pd.Timestamp(t), p), 0) for t, p in zip(when, table["pool"], strict=True)
-    ]
-    table["required"] = table["required"] + np.asarray(extra, dtype=float)
-    return table, int(sum(extra))
+    owner = owners(scenario)
+    return {
+        (pd.Timestamp(t), owner[n])
+        for t, n in zip(missed["interval_start"], missed["inquiry_type"], strict=True)
+    }
+
+
+def _note_floors(floors: dict, requirements: pd.DataFrame, missed: set) -> None:
+    """Remember the highest requirement at which each (interval, pool) missed the target."""
+    when = pd.to_datetime(requirements["interval_start"])
+    for t, pool, required in zip(when, requirements["pool"], requirements["required"], strict=True):
+        key = (pd.Timestamp(t), str(pool))
+        if key in missed:
+            floors[key] = max(floors.get(key, -1.0), float(required))
 
 
 def run_plan(
@@ -157,12 +141,16 @@ def run_plan(
     rounds: int = 3,
     time_limit: float = 60.0,
     gap: float = 0.01,
+    goal: float | None = None,
     workers: int = 1,
     say: Callable[[str], None] = lambda text: None,
 ) -> PlanResult:
     """Plan ``scenario`` (module docstring). ``agents_for(section)`` gives the agents to
     roster (default: the section's agent classes, named); ``requirements``
-    (``interval_start, pool, required``) replaces step 1."""
+    (``interval_start, pool, required``) replaces step 1; ``goal`` (default the scenario's
+    ``service_level.intervals_meeting``) is the share of intervals with inquiries that must
+    meet the target."""
+    goal = scenario.service_level.intervals_meeting if goal is None else goal
     if requirements is None:
         targets = Targets(scenario.service_level.answer_within, scenario.service_level.target)
         staffing = staff(scenario, method, targets=targets, seed=seed, workers=workers)
@@ -170,16 +158,28 @@ def run_plan(
     else:
         method = "given"
     hours = requirements["required"].sum() * scenario.horizon.interval / 3600
-    say(f"requirements ({method}): {hours:,.0f} agent-hours")
+    say(
+        f"requirements ({method}): {hours:,.0f} agent-hours; goal: the target met in "
+        f"{goal:.0%} of intervals"
+    )
     lines = []
     best = None
-    raised = 0
+    raised = lowered = 0
+    floors: dict = {}
     for k in range(rounds + 1):
         section = scenario.roster or default_roster_section(requirements, scenario.horizon)
         agents = agents_for(section) if agents_for else agents_from_classes(section)
         try:
             plan = plan_roster(
-                requirements, agents, section, scenario.horizon, time_limit=time_limit, gap=gap
+                requirements,
+                agents,
+                section,
+                scenario.horizon,
+                time_limit=time_limit,
+                gap=gap,
+                # The best round so far is lawful for the same agents: a round that cannot
+                # share its shifts out in time adapts that one instead of finding nothing.
+                start=None if best is None else best[3].roster,
             )
         except NoRosterFound:
             if best is None:
@@ -198,39 +198,55 @@ def run_plan(
         below = int(
             (table.loc[counted, "service_level"] < scenario.service_level.target - 1e-12).sum()
         )
-        meeting = result.summary["intervals_meeting_target"]
+        n_counted = int(counted.sum())
+        meets = n_counted == 0 or (n_counted - below) / n_counted >= goal - 1e-12
+        cost = roster_cost(plan.costs)
         line = {
             "round": k,
             "status": "verified",
-            "cost": plan.report.objective,
+            "cost": cost,
+            "objective": plan.report.objective,
             "gap": plan.report.gap,
             "agents_rostered": int(plan.roster["agent"].nunique()),
             "shifts": len(plan.roster),
             "roster_shortfall_agent_hours": float(plan.coverage["shortfall"].sum())
             * scenario.horizon.interval
             / 3600,
-            "intervals_with_inquiries": int(counted.sum()),
+            "intervals_with_inquiries": n_counted,
             "intervals_below_target": below,
-            "intervals_meeting_share": meeting,
+            "intervals_meeting_share": result.summary["intervals_meeting_target"],
             "service_level": _mean(result.summary.get("service_level")),
             "requirement_raised_agent_intervals": raised,
+            "requirement_lowered_agent_intervals": lowered,
+            "meets_goal": meets,
             "kept": False,
         }
         lines.append(line)
         say(
-            f"round {k}: cost {plan.report.objective:,.0f}, {below} of {int(counted.sum())} "
-            f"intervals below target"
+            f"round {k}: cost {cost:,.0f}, {below} of {n_counted} intervals below target"
+            + (" (goal met)" if meets else "")
         )
-        if best is None or below < best[0]:
-            best = (below, k, requirements, plan, section, simulated, result)
-        if below == 0 or k == rounds:
+        # Rounds meeting the goal rank by cost; the others by intervals below target, then
+        # cost; the earliest among equals.
+        rank = (0, 0, cost) if meets else (1, below, cost)
+        if best is None or rank < best[0]:
+            best = (rank, k, requirements, plan, section, simulated, result)
+        if k == rounds:
             break
+        missed = _misses(result, scenario)
+        _note_floors(floors, requirements, missed)
         # Named agents are fixed, so where they fell short already, more asked is no help;
         # default classes are sized from each round's requirements and grow with them.
         capped = plan.coverage if scenario.roster is not None else None
         requirements, raised = raise_requirements(requirements, result, scenario, capped)
-        if raised == 0:
-            say(f"round {k}: the intervals below target are those the agents cannot cover more")
+        requirements, lowered = lower_requirements(
+            requirements, result, scenario, plan.coverage, floors
+        )
+        if raised == 0 and lowered == 0:
+            say(
+                f"round {k}: nothing to move: no interval is above the target beyond doubt"
+                + (", and those below it are those the agents cannot cover more" if below else "")
+            )
             break
     _, kept, requirements, plan, section, simulated, result = best
     lines[kept]["kept"] = True

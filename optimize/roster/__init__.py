@@ -37,7 +37,7 @@ from ._extract import (
 from ._model import RULE_FAMILIES, create_model
 from ._shifts import SHIFT_COLUMNS, ShiftPlan, plan_shifts
 from ._solve import SolveReport, solve
-from ._strategy import STRATEGIES, solve_roster
+from ._strategy import STRATEGIES, solve_roster, start_assignment
 from .defaults import default_roster_section, requirements_from_staffing
 
 __all__ = [
@@ -97,14 +97,17 @@ def plan_roster(
     hard_coverage: bool = False,
     skip: Sequence[str] = (),
     strategy: str = "auto",
+    start: pd.DataFrame | None = None,
 ) -> RosterPlan:
     """Roster ``agents`` to cover ``requirements`` (``interval_start, pool, required``).
 
     Raises :class:`RosterInfeasible` when the hard rules contradict each other (each problem
     names the rule and the agent), :class:`NoRosterFound` when time ran out before any
     roster was found. ``skip`` leaves rule families out (for analysis only: the result may
-    then break those rules). ``strategy``: ``direct``, ``aggregate`` or ``auto`` (see
-    :mod:`._strategy`).
+    then break those rules). ``strategy``: ``direct``, ``aggregate``, ``tours`` or ``auto``
+    (see :mod:`._strategy` and :mod:`._tours`). ``start``: a roster of the same agents
+    (``agent, shift_start, shift_end``, e.g. a plan loop's round before) to fall back on,
+    adapted to these requirements, where the strategy finds nothing better in time.
     """
     data = prepare(requirements, agents, section, horizon)
     problems = precheck(data)
@@ -112,6 +115,7 @@ def plan_roster(
         raise RosterInfeasible(problems)
     model, data, report = solve_roster(
         data,
+        start=None if start is None else start_assignment(data, start),
         time_limit=time_limit,
         gap=gap,
         hard_coverage=hard_coverage,

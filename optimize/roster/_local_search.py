@@ -29,7 +29,7 @@ from ._data import HOUR, AgentData, RosterData
 from ._tour_check import TourCheck
 from ._tour_dp import TourDP
 
-__all__ = ["SearchResult", "best_responses", "build_kinds"]
+__all__ = ["settle", "SearchResult", "best_responses", "build_kinds"]
 
 _BETTER = 1e-6
 
@@ -48,6 +48,8 @@ class _Kind:
     pay: np.ndarray
     dp: TourDP
     check: TourCheck
+    fee: float = 0.0  # a temporary hire's fixed cost, paid once if the tour is not empty
+    owes_hours: bool = False  # a contract minimum: the empty tour is unlawful
 
 
 @dataclass
@@ -88,7 +90,10 @@ class _Coverage:
         gap = np.clip(self.required[:, pools] - self.on_duty[:, pools], 0.0, 1.0)
         worth = gap * self.price[:, None]
         if self.price_cap is not None:
-            worth = np.minimum(worth, gap * self.price_cap[:, pools])
+            # inf × 0 is nan: a capped price only matters where a gap is left.
+            with np.errstate(invalid="ignore"):
+                capped = np.where(gap > 0, gap * self.price_cap[:, pools], 0.0)
+            worth = np.minimum(worth, capped)
         return worth.max(axis=1)
 
     def shortfall_cost(self) -> float:
@@ -117,6 +122,8 @@ def build_kinds(data: RosterData, skip=()) -> dict[int, _Kind]:
             vals.append(share)
     pauses = sparse.csr_matrix((vals, (rows, cols)), shape=(max(len(pause_row), 1), n))
     pool_index = {p: j for j, p in enumerate(data.pools)}
+    hires = data.section.costs.temporary_hires
+    fee = hires.fixed_cost if hires is not None else 0.0
     kinds: dict[int, _Kind] = {}
     for agent in data.agents:
         if agent.symmetry_class in kinds or not agent.templates:
@@ -142,6 +149,10 @@ def build_kinds(data: RosterData, skip=()) -> dict[int, _Kind]:
             / HOUR,
             dp=TourDP(data, agent),
             check=TourCheck(data, agent, skip=skip),
+            fee=fee if agent.temporary else 0.0,
+        )
+        kinds[agent.symmetry_class].owes_hours = any(
+            m > 0 for m in kinds[agent.symmetry_class].dp.minima
         )
     return kinds
 
@@ -165,11 +176,13 @@ def _shift_values(kind: _Kind, worth: np.ndarray):
 
 
 def _tour_value(kind: _Kind, tour: list[int], gain: np.ndarray) -> float:
-    """Σ gain over the tour less the overtime premium, as the dynamic programme counts it."""
+    """Σ gain over the tour less the overtime premium, as the dynamic programme counts it,
+    less a temporary hire's fee; an empty tour owing contract hours is worth nothing."""
     if not tour:
-        return 0.0
+        return -np.inf if kind.owes_hours else 0.0
     positions = kind.check.positions(tour)
-    return float(gain[positions].sum()) - kind.dp.overtime(kind.templates[positions])
+    overtime = kind.dp.overtime(kind.templates[positions])
+    return float(gain[positions].sum()) - overtime - kind.fee
 
 
 def _place(kind: _Kind, tour: list[int], best_pause: np.ndarray, cover: _Coverage) -> _Placed:
@@ -185,7 +198,9 @@ def _place(kind: _Kind, tour: list[int], best_pause: np.ndarray, cover: _Coverag
             duty = duty - kind.pauses[rows].sum(axis=0).A1
     intervals = np.flatnonzero(duty > 1e-9)
     shares = duty[intervals]
-    gap = cover.required[np.ix_(intervals, kind.pools)] - cover.on_duty[np.ix_(intervals, kind.pools)]
+    gap = (
+        cover.required[np.ix_(intervals, kind.pools)] - cover.on_duty[np.ix_(intervals, kind.pools)]
+    )
     pools = kind.pools[gap.argmax(axis=1)]
     cover.on_duty[intervals, pools] += shares
     return _Placed(list(tour), intervals, pools, shares)
@@ -220,18 +235,11 @@ def best_responses(
     ``start`` gives lawful tours to begin from (default: nobody works); ``kinds`` come from
     :func:`build_kinds`."""
     began = time.perf_counter()
-    cover = _Coverage(data)
-    placed: dict[int, _Placed] = defaultdict(_Placed)
-    agents = [a for a in data.agents if a.symmetry_class in kinds]
-    for agent in agents:
-        tour = list((start or {}).get(agent.index, ()))
-        if tour:
-            kind = kinds[agent.symmetry_class]
-            _, pause = _shift_values(kind, cover.values(kind.pools))
-            placed[agent.index] = _place(kind, tour, pause, cover)
+    agents, placed, cover = _placed(data, kinds, start)
     rng = np.random.default_rng(seed)
     order = sorted(agents, key=lambda a: (len(a.group.split("|")), a.index))
     sweeps = changes = 0
+
     def halt() -> bool:
         return time.perf_counter() >= deadline or (stop is not None and stop())
 
@@ -264,8 +272,40 @@ def best_responses(
     )
 
 
-def _respond(kind: _Kind, placed: dict[int, _Placed], a: int, cover: _Coverage) -> int:
-    """Agent ``a``'s best response; 1 if its tour changed."""
+def _placed(data: RosterData, kinds, start):
+    """The agents searched, their tours placed, and the coverage they give."""
+    cover = _Coverage(data)
+    placed: dict[int, _Placed] = defaultdict(_Placed)
+    agents = [a for a in data.agents if a.symmetry_class in kinds]
+    for agent in agents:
+        tour = list((start or {}).get(agent.index, ()))
+        if tour:
+            kind = kinds[agent.symmetry_class]
+            _, pause = _shift_values(kind, cover.values(kind.pools))
+            placed[agent.index] = _place(kind, tour, pause, cover)
+    return agents, placed, cover
+
+
+def settle(data: RosterData, kinds, assigned: dict[int, tuple[int, ...]]):
+    """``assigned`` with every tour that breaks a rule (an empty one owing contract hours — a
+    search stopped by the clock may not have reached every agent —, or a start roster's tour
+    that lost shifts) replaced by the agent's best lawful tour; and how many agents are left
+    without a lawful tour (0 unless the tour programme finds none for them)."""
+    agents, placed, cover = _placed(data, kinds, assigned)
+    unlawful = 0
+    for agent in agents:
+        kind = kinds[agent.symmetry_class]
+        if kind.check.cost(placed[agent.index].tour) is None:
+            _respond(kind, placed, agent.index, cover, force=True)
+            unlawful += kind.check.cost(placed[agent.index].tour) is None
+    return {a.index: tuple(placed[a.index].tour) for a in data.agents}, unlawful
+
+
+def _respond(
+    kind: _Kind, placed: dict[int, _Placed], a: int, cover: _Coverage, force: bool = False
+) -> int:
+    """Agent ``a``'s best response; 1 if its tour changed. ``force``: take the best lawful
+    tour found even if it is worth less than the one held (which breaks a rule)."""
     old = placed[a]
     _remove(old, cover)
     gain, pause = _shift_values(kind, cover.values(kind.pools))
@@ -273,9 +313,11 @@ def _respond(kind: _Kind, placed: dict[int, _Placed], a: int, cover: _Coverage) 
     found = kind.dp.best(gain)
     if found is not None:
         tour = kind.check.repair(found[1], gain)
-        if tour != old.tour and kind.check.cost(tour) is not None:
-            if _tour_value(kind, tour, gain) > _tour_value(kind, old.tour, gain) + _BETTER:
-                chosen = tour
+        better = (
+            force or _tour_value(kind, tour, gain) > _tour_value(kind, old.tour, gain) + _BETTER
+        )
+        if tour != old.tour and better and kind.check.cost(tour) is not None:
+            chosen = tour
     placed[a] = _place(kind, chosen, pause, cover)
     return int(chosen != old.tour)
 
@@ -288,4 +330,5 @@ def _estimate(kinds, placed, agents, cover: _Coverage) -> float:
             kind = kinds[agent.symmetry_class]
             positions = kind.check.positions(tour)
             pay += float(kind.pay[positions].sum()) + kind.dp.overtime(kind.templates[positions])
+            pay += kind.fee
     return pay + cover.shortfall_cost()

@@ -25,34 +25,45 @@ class, or the gap is still above the target with time left, the per-agent model 
 with each agent limited to the shifts its class used and their neighbours on the start grid
 (:data:`NEIGHBOURS`), then in full from that roster (a MIP start).
 
+Where tours describe the problem (soft coverage, one shift a day), a part of the time limit
+is kept back from step 2: if the sharing-out MIPs run out of time, the aggregate's shifts
+are shared out by the tour programme instead (:func:`._tours.share_out_by_tours`), which
+always gives a lawful roster — dearer, but a plan loop's repair round is never left with
+nothing.
+
 The reported bound is the best valid one (the aggregate's, or the full model's if it ran);
 the gap is measured between it and the roster returned. ``direct`` solves the per-agent
-model only.
+model only; ``tours`` is :mod:`._tours`. ``auto`` picks ``direct`` below
+:data:`DIRECT_SIZE` shift variables (or when every agent differs), ``tours`` from
+:data:`TOURS_SIZE` where tours apply, ``aggregate`` in between.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections import defaultdict
 from dataclasses import replace
 
 import pyomo.environ as pyo
+from pyomo.common.errors import InvalidConstraintError
 
 from ._data import HOUR, AgentData, RosterData
 from ._extract import chosen_shifts
 from ._model import create_model
 from ._solve import SolveReport, relative_gap, solve
 from ._spread import spread_breaks
-from ._tours import solve_by_tours, tours_apply
+from ._tours import share_out_by_tours, share_out_reserve, solve_by_tours, tours_apply
 
-__all__ = ["STRATEGIES", "solve_roster"]
+__all__ = ["STRATEGIES", "solve_roster", "start_assignment"]
 
 STRATEGIES = ("auto", "direct", "aggregate", "tours")
 NEIGHBOURS = 1  # start-grid steps either side of a shift the aggregate used
 AGGREGATE_SHARE = 0.7  # of the time limit, for step 1
 DISAGGREGATION_GAP = 1e-4  # per class: overtime and fairness are small next to pay
-DIRECT_SIZE = 4000  # ``auto`` solves directly below this many shift variables
+SHARE_OUT_SHARE = 0.5  # of the tours fallback's reserve, for sharing out (the rest evaluates)
+DIRECT_SIZE = 1500  # ``auto`` solves directly below this many shift variables
 TOURS_SIZE = 100_000  # ``auto`` works with tours from this many (:mod:`._tours`)
 
 
@@ -210,6 +221,26 @@ def evaluate(
     return model, held, report
 
 
+def start_assignment(data: RosterData, roster) -> dict[int, tuple[int, ...]]:
+    """Agent index → template keys of a roster table (``agent, shift_start, shift_end``);
+    shifts that are not templates of that agent here are left out."""
+    key_of = {}
+    for agent in data.agents:
+        for k in agent.templates:
+            t = data.templates[k]
+            key_of[agent.agent.name, t.start, t.length] = k
+    index = {agent.agent.name: agent.index for agent in data.agents}
+    assigned: dict[int, list[int]] = defaultdict(list)
+    for name, begin, end in zip(
+        roster["agent"], roster["shift_start"], roster["shift_end"], strict=True
+    ):
+        start = data.seconds(begin)
+        k = key_of.get((name, start, data.seconds(end) - start))
+        if k is not None and name in index:
+            assigned[index[name]].append(k)
+    return {a: tuple(sorted(keys)) for a, keys in assigned.items()}
+
+
 def solve_roster(
     data: RosterData,
     *,
@@ -218,9 +249,11 @@ def solve_roster(
     hard_coverage: bool = False,
     skip=(),
     strategy: str = "auto",
+    start: dict[int, tuple[int, ...]] | None = None,
 ) -> tuple[pyo.ConcreteModel, RosterData, SolveReport]:
     """Solve the roster of ``data``; returns the model holding the plan, the data it was
-    built from (the agents' templates may be narrowed) and the report."""
+    built from (the agents' templates may be narrowed) and the report. ``start`` (agent
+    index → template keys) is a lawful roster to fall back on where sharing out fails."""
     started = time.perf_counter()
     deadline = started + time_limit
     chosen = _choose(data, strategy, hard_coverage)
@@ -256,14 +289,22 @@ def solve_roster(
     bound = first.best_bound if first.best_bound is not None else -float("inf")
     model, used, plan = coarse, aggregate, replace(first, status="no_solution", objective=None)
     if first.has_plan:
-        assigned = disaggregate(
-            data, _class_targets(coarse, aggregate), deadline=deadline - 1.0, skip=skip
-        )
+        targets = _class_targets(coarse, aggregate)
+        # Where tours describe the problem, time is kept to share out by them instead.
+        by_tours = tours_apply(data) and not hard_coverage
+        reserve = share_out_reserve(data, time_limit) if by_tours else 0.0
+        assigned = disaggregate(data, targets, deadline=deadline - 1.0 - reserve, skip=skip)
+        if assigned is None and by_tours:
+            evaluation = reserve - SHARE_OUT_SHARE * reserve
+            assigned = share_out_by_tours(data, targets, deadline=deadline - evaluation, skip=skip)
         if assigned is not None:
             left = max(deadline - time.perf_counter(), 1.0)
-            model, used, plan = evaluate(
-                data, assigned, time_limit=left, hard_coverage=hard_coverage, skip=skip
-            )
+            # A start roster whose shifts no longer make some agent's contract minimum (a
+            # shift that is not a template here) gives no plan; the repair below takes over.
+            with contextlib.suppress(InvalidConstraintError):
+                model, used, plan = evaluate(
+                    data, assigned, time_limit=left, hard_coverage=hard_coverage, skip=skip
+                )
     if not plan.has_plan or relative_gap(plan.objective, bound) > gap:
         repaired = _repair(
             data, build, coarse, aggregate, (model, used, plan), bound, gap, deadline

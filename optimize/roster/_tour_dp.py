@@ -214,7 +214,9 @@ class TourDP:
         h = np.arange(self.hours)
         overtime = np.maximum(h - self.maxima[week], 0.0) * (UNIT / HOUR) * self.premium
         lawful = (h <= self.caps[week]) & (h >= self.minima[week])
-        adjusted = np.where(lawful[None, None, :, None], values - overtime[None, None, :, None], _NEG)
+        adjusted = np.where(
+            lawful[None, None, :, None], values - overtime[None, None, :, None], _NEG
+        )
         best_h = adjusted.argmax(axis=2)  # (r, q, e)
         nxt = np.full(self.shape, _NEG)
         nxt[:, :, 0, :] = np.take_along_axis(adjusted, best_h[:, :, None, :], axis=2)[:, :, 0, :]

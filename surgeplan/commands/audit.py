@@ -47,14 +47,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     cmd.set_defaults(run=run)
 
 
-def _audit_agents(scenario: Scenario, path: Path) -> list[Agent] | None:
-    """The scenario's agents; ``None`` without a roster section (whoever the roster names)."""
+def _audit_agents(scenario: Scenario, path: Path) -> tuple[list[Agent], list[Agent]] | None:
+    """The scenario's agents, and its possible temporary hires (``temp-POOL-NNN``, as the
+    roster names them); ``None`` without a roster section (whoever the roster names)."""
     if scenario.roster is None:
         return None
     # Imported here: only scenarios with named agents need the reader (and openpyxl).
+    from optimize.roster._data import temporary_agents
+
     from ..agents_file import load_agents
 
-    return load_agents(scenario, path)
+    return load_agents(scenario, path), temporary_agents(scenario.roster)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,9 +69,18 @@ def run(args: argparse.Namespace) -> int:
     scenario = Scenario.from_yaml(args.scenario)
     if args.out is not None and args.out.is_dir():
         raise ScenarioError(Problem("--out", f"{args.out} is a directory; expected a file name"))
-    agents = _audit_agents(scenario, args.scenario)
+    known = _audit_agents(scenario, args.scenario)
     horizon = scenario.horizon
-    roster = read_roster_csv(args.roster, horizon.start, horizon.end, scenario.pools, agents)
+    agents = None
+    if known is not None:
+        named, temporary = known
+        roster = read_roster_csv(
+            args.roster, horizon.start, horizon.end, scenario.pools, named + temporary
+        )
+        # A temporary hire is an agent of the roster only when hired: when it works.
+        agents = named + [agent for agent in temporary if agent.name in set(roster["agent"])]
+    else:
+        roster = read_roster_csv(args.roster, horizon.start, horizon.end, scenario.pools, None)
     if scenario.roster is None and not args.quiet:
         print(
             f"note: {args.scenario.name} has no roster section: checking the default labour "

@@ -111,6 +111,27 @@ def _requirements(args: argparse.Namespace, scenario: Scenario) -> tuple[pd.Data
     return requirements_from_staffing(result.table), f"staff --method {args.method}"
 
 
+def _check_tours(args: argparse.Namespace, section, hard: bool) -> None:
+    """``--strategy tours`` describes soft coverage and one shift a day: say so up front."""
+    from sim import ScenarioError
+    from sim.errors import Problem
+
+    if hard:
+        raise ScenarioError(
+            Problem("--strategy", "tours needs --coverage soft (shortfall priced, not forbidden)"),
+            args.scenario.name,
+        )
+    if section.rules.max_shifts_starting_per_day != 1:
+        raise ScenarioError(
+            Problem(
+                "roster.rules.max_shifts_starting_per_day",
+                "--strategy tours needs 1 (one shift a day), got "
+                f"{section.rules.max_shifts_starting_per_day}",
+            ),
+            args.scenario.name,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from optimize.roster import (
         NoRosterFound,
@@ -130,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
     requirements, source = _requirements(args, scenario)
     section = scenario.roster or default_roster_section(requirements, scenario.horizon)
     hard = args.coverage == "hard"
+    if args.strategy == "tours" and args.level == "agents":
+        _check_tours(args, section, hard)
     out = args.out
     started = time.perf_counter()
     try:

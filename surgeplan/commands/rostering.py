@@ -21,9 +21,52 @@ if TYPE_CHECKING:
 __all__ = ["read_requirements", "solve_summary", "stamp_columns"]
 
 
+def _read_required(path: Path, scenario: Scenario) -> pd.DataFrame:
+    """``plan``'s own requirements.csv (``interval_start, pool, required``), checked row by
+    row: heads to roster as they are."""
+    table = pd.read_csv(path, encoding="utf-8-sig", skipinitialspace=True, dtype=str)
+    table.columns = [name.strip() for name in table.columns]
+    missing = [c for c in ("interval_start", "pool") if c not in table.columns]
+    if missing:
+        raise ScenarioError(Problem("line 1", f"missing column(s) {', '.join(missing)}"), path.name)
+    starts = {pd.Timestamp(t) for t in scenario.horizon.interval_starts()}
+    when = pd.to_datetime(table["interval_start"].str.strip(), errors="coerce")
+    heads = pd.to_numeric(table["required"], errors="coerce")
+    pools = table["pool"].astype(str).str.strip()
+    problems = []
+    for k, (t, pool, h) in enumerate(zip(when, pools, heads, strict=True)):
+        where = f"line {k + 2}"
+        if pd.isna(t) or pd.Timestamp(t) not in starts:
+            problems.append(Problem(where, "interval_start must be an interval of the horizon"))
+        elif pool not in scenario.pools:
+            problems.append(Problem(where, f"unknown pool {pool!r}"))
+        elif pd.isna(h) or h < 0:
+            problems.append(Problem(where, "required must be a number ≥ 0"))
+        if len(problems) >= 10:
+            break
+    if problems:
+        raise ScenarioError(problems, path.name)
+    out = pd.DataFrame({"interval_start": when, "pool": pools, "required": heads.astype(float)})
+    grid = pd.MultiIndex.from_product(
+        [scenario.horizon.interval_starts(), list(scenario.pools)], names=["interval_start", "pool"]
+    )
+    # Pools or intervals the file leaves out need no one, as in a staffing file's gaps.
+    full = out.groupby(["interval_start", "pool"])["required"].max().reindex(grid, fill_value=0.0)
+    full = full.reset_index()
+    named = set(pools)
+    return full[full["pool"].isin(named)].reset_index(drop=True)
+
+
 def read_requirements(path: Path, scenario: Scenario) -> pd.DataFrame:
     """Heads to roster per interval and pool (``interval_start, pool, required``) from a
-    requirements CSV: its ``agents_rostered`` column where it has one, else ``agents``."""
+    requirements CSV: its ``agents_rostered`` column where it has one, else ``agents``; or
+    ``plan``'s own requirements.csv, whose ``required`` column is heads to roster already."""
+    try:
+        header = [str(c).strip() for c in pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns]
+    except (OSError, ValueError):  # unreadable: the staffing reader names what is wrong
+        header = []
+    if "required" in header and "agents" not in header:
+        return _read_required(path, scenario)
     agents = read_staffing_csv(path, scenario)  # validates every row
     starts = scenario.horizon.interval_starts()
     rows = [

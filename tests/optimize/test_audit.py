@@ -649,3 +649,27 @@ def test_run_sim_audit_reports_violations_with_status_1(tmp_path, run_cli):
         in (result.stdout)
     )
     assert "  max_shift_length: 1" in result.stdout.splitlines()
+
+
+def test_cli_knows_the_scenarios_temporary_hires(tmp_path, run_main):
+    data = _scenario(True)
+    data["roster"]["contracts"]["temp"] = {
+        "shift_lengths": ["8h"],
+        "min_hours_per_week": "15h",
+        "max_hours_per_week": "30h",
+    }
+    data["roster"]["costs"] = {
+        "temporary_hires": {"pools": ["phone"], "max_count": 3, "contract": "temp"}
+    }
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    roster = tmp_path / "roster.csv"
+    # One hire works two days (15 h, its minimum); the two not hired owe nothing.
+    rows = [*CLI_LAWFUL, *(shift("temp-phone-002", day, *OFFICE) for day in (0, 1))]
+    table(rows).to_csv(roster, index=False)
+    result = run_main("audit", roster, "--scenario", scenario)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "no violations: 11 shifts, 4 agents checked\n"
+    table([*rows, shift("temp-phone-009", 2, *OFFICE)]).to_csv(roster, index=False)
+    result = run_main("audit", roster, "--scenario", scenario)
+    assert result.returncode == 2 and "unknown agent 'temp-phone-009'" in result.stderr

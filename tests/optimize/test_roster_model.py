@@ -650,3 +650,48 @@ def test_roster_command_reports_contradicting_rules_as_bad_input(run_main, tiny_
         "4.28571 h in the week of Monday 2026-11-09 but at most 0 h" in result.stderr
     )
     assert not (out / "roster.csv").exists()
+
+
+def test_roster_command_strategy_tours_gives_a_roster_and_says_why_it_stopped(
+    run_main, tiny_files, tmp_path
+):
+    scenario, requirements = tiny_files
+    out = tmp_path / "out"
+    result = run_main(
+        "roster", scenario, "--out", out, "--requirements", requirements,
+        "--strategy", "tours", "--time-limit", "10", "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    solve = json.loads((out / "solve.json").read_text())
+    assert solve["strategy"] == "tours"
+    assert solve["termination_condition"] in ("local_optimum", "time_limit")
+    assert solve["best_bound"] <= solve["objective"] + 1e-6
+
+
+def test_roster_command_refuses_tours_with_hard_coverage(run_main, tiny_files, tmp_path):
+    scenario, requirements = tiny_files
+    out = tmp_path / "out"
+    result = run_main(
+        "roster", scenario, "--out", out, "--requirements", requirements,
+        "--strategy", "tours", "--coverage", "hard", "-q",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "tours needs --coverage soft" in result.stderr
+    assert not (out / "roster.csv").exists()
+
+
+def test_roster_command_reads_the_requirements_plan_writes(run_main, tiny_files, tmp_path):
+    scenario, requirements = tiny_files
+    given = pd.read_csv(requirements).rename(columns={"agents": "required"})
+    planned = tmp_path / "plan_requirements.csv"
+    given.to_csv(planned, index=False)
+    out = tmp_path / "out"
+    result = run_main("roster", scenario, "--out", out, "--requirements", planned, "-q")
+    assert result.returncode == 0, result.stderr
+    coverage = pd.read_csv(out / "coverage.csv")
+    assert coverage["required"].tolist() == given["required"].tolist()
+    given.loc[3, "pool"] = "nobody"
+    given.to_csv(planned, index=False)
+    result = run_main("roster", scenario, "--out", tmp_path / "o2", "--requirements", planned)
+    assert result.returncode == 2
+    assert "line 5" in result.stderr and "unknown pool" in result.stderr

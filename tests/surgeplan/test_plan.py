@@ -6,6 +6,7 @@ the verification of the final roster.csv, reruns are identical, and a scenario w
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,8 @@ import yaml
 
 from optimize.audit import audit
 from sim import Scenario
-from surgeplan.plan import raise_requirements, rostered_staffing, run_plan
+from sim.erlang import erlang_c_agents
+from surgeplan.plan import lower_requirements, raise_requirements, rostered_staffing, run_plan
 
 START = pd.Timestamp("2026-11-11 00:00")
 SHORT = START + pd.Timedelta(minutes=120)  # the interval the given requirements leave short
@@ -114,14 +116,19 @@ def test_a_repair_round_without_a_roster_keeps_the_best_round_so_far(scenario, m
     assert result.rounds["intervals_below_target"].iloc[0] >= 1
 
 
-def test_raising_adds_the_late_share_of_the_load_as_agents(scenario, planned):
+def test_raising_adds_the_erlang_calibrated_shortfall_at_least_half_the_late_load(
+    scenario, planned
+):
     requirements = _requirements(scenario)
     first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
     raised, total = raise_requirements(requirements, first.verification, scenario)
     types = first.verification.types
     row = types[pd.to_datetime(types["interval_start"]) == SHORT].iloc[0]
     load = row["offered"] * 180 / 900
-    expected = max(1, int(np.ceil(load * (0.8 - row["service_level"]))))
+    level = min(max(row["service_level"], 0.01), 0.999)
+    calibrated = erlang_c_agents(load, 180, 20, 0.8) - erlang_c_agents(load, 180, 20, level)
+    late = load * (0.8 - row["service_level"])
+    expected = max(1, int(np.ceil(max(calibrated, late / 2) - 1e-9)))
     by_start = raised.set_index("interval_start")["required"]
     assert by_start[SHORT] == 3 + expected
     assert total >= expected
@@ -307,3 +314,71 @@ def test_plan_files_are_the_planned_result(planned):
     assert (
         kept["intervals_meeting_share"] == planned.verification.summary["intervals_meeting_target"]
     )
+
+
+# -- requirements coming down ---------------------------------------------------------------
+
+
+def _generous(scenario: Scenario) -> pd.DataFrame:
+    """16 agents everywhere for 6 busy on average: far above the target, beyond doubt."""
+    starts = scenario.horizon.interval_starts()
+    return pd.DataFrame({"interval_start": starts, "pool": "phone", "required": 16.0})
+
+
+@pytest.fixture(scope="module")
+def generous(scenario):
+    return run_plan(scenario, requirements=_generous(scenario), replications=8, rounds=3)
+
+
+def test_requirements_far_above_the_target_come_down_to_a_cheaper_roster_at_target(
+    generous, scenario
+):
+    rounds = generous.rounds
+    first, kept = rounds.iloc[0], rounds[rounds["kept"]].iloc[0]
+    assert first["meets_goal"] and first["intervals_below_target"] == 0
+    assert rounds["requirement_lowered_agent_intervals"].iloc[1] > 0
+    assert kept["round"] >= 1 and kept["cost"] < first["cost"]
+    # The kept round is the cheapest of those meeting the goal.
+    meeting = rounds[rounds["meets_goal"].astype(bool)]
+    assert kept["cost"] == meeting["cost"].min()
+    assert kept["intervals_below_target"] == 0
+    assert (generous.requirements["required"] < 16).any()
+    table = generous.verification.intervals
+    assert (table["service_level"].dropna() >= scenario.service_level.target).all()
+
+
+def test_a_requirement_is_not_lowered_where_the_target_is_met_only_within_doubt(scenario):
+    requirements = _generous(scenario)
+    first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
+    types = first.verification.types.copy()
+    at = pd.to_datetime(types["interval_start"]) == START
+    types.loc[at, "service_level_ci95_low"] = 0.79  # the lower end under the 0.8 target
+    verification = SimpleNamespace(types=types, replications=8)  # all that lowering reads
+    lowered, total = lower_requirements(requirements, verification, scenario, first.roster.coverage)
+    by_start = lowered.set_index("interval_start")["required"]
+    assert by_start[START] == 16
+    assert total > 0 and (by_start < 16).any()
+
+
+def test_few_inquiries_all_answered_in_time_are_no_proof(scenario):
+    requirements = _generous(scenario)
+    first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
+    types = first.verification.types.copy()
+    at = pd.to_datetime(types["interval_start"]) == START
+    # Two inquiries per replication, all in time: the replications agree on 1.0 exactly.
+    types.loc[at, ["answered", "abandoned", "service_level"]] = [2.0, 0.0, 1.0]
+    types.loc[at, "service_level_ci95_low"] = 1.0
+    verification = SimpleNamespace(types=types, replications=8)
+    lowered, _ = lower_requirements(requirements, verification, scenario, first.roster.coverage)
+    assert lowered.set_index("interval_start")["required"][START] == 16
+
+
+def test_a_requirement_never_comes_back_down_to_one_that_missed(scenario):
+    requirements = _generous(scenario)
+    first = run_plan(scenario, requirements=requirements, replications=8, rounds=0)
+    coverage = first.roster.coverage
+    free, _ = lower_requirements(requirements, first.verification, scenario, coverage)
+    assert (free["required"] < 15).any()
+    floors = {(pd.Timestamp(t), "phone"): 14.0 for t in requirements["interval_start"]}
+    held, _ = lower_requirements(requirements, first.verification, scenario, coverage, floors)
+    assert (held["required"] >= 15).all()
