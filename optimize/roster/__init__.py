@@ -14,8 +14,9 @@ Each is built in separate steps: :func:`prepare` (index sets), :func:`create_mod
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -39,6 +40,8 @@ from ._shifts import SHIFT_COLUMNS, ShiftPlan, plan_shifts
 from ._solve import SolveReport, solve
 from ._strategy import STRATEGIES, solve_roster, start_assignment
 from .defaults import default_roster_section, requirements_from_staffing
+
+TABLES_PER_AGENT = 0.004  # seconds to turn a solved model into its tables, per agent
 
 __all__ = [
     "COVERAGE_COLUMNS",
@@ -109,14 +112,18 @@ def plan_roster(
     (``agent, shift_start, shift_end``, e.g. a plan loop's round before) to fall back on,
     adapted to these requirements, where the strategy finds nothing better in time.
     """
+    began = time.perf_counter()
     data = prepare(requirements, agents, section, horizon)
     problems = precheck(data)
     if problems:
         raise RosterInfeasible(problems)
+    # The limit covers the whole call: preparing hundreds of agents takes seconds too, and
+    # the tables after the solve take a moment per agent.
+    spent = time.perf_counter() - began + TABLES_PER_AGENT * len(data.agents)
     model, data, report = solve_roster(
         data,
         start=None if start is None else start_assignment(data, start),
-        time_limit=time_limit,
+        time_limit=max(time_limit - spent, min(time_limit, 1.0)),
         gap=gap,
         hard_coverage=hard_coverage,
         skip=skip,
@@ -128,6 +135,7 @@ def plan_roster(
         raise NoRosterFound(
             f"no roster found within the time limit of {time_limit:g} s; allow more time"
         )
+    report = replace(report, time_limit_seconds=time_limit)
     summary = summary_table(model, data)
     hired = {name for name in summary.loc[summary["temporary"], "agent"]}
     return RosterPlan(

@@ -228,16 +228,17 @@ def best_responses(
     start: dict[int, tuple[int, ...]] | None = None,
     stop=None,
     seed: int = 0,
+    last=frozenset(),
     say=None,
 ) -> SearchResult:
     """Sweeps of best responses until none changes a tour, ``deadline`` (a
     ``time.perf_counter()`` reading) passes or ``stop()`` says so (asked between agents).
     ``start`` gives lawful tours to begin from (default: nobody works); ``kinds`` come from
-    :func:`build_kinds`."""
+    :func:`build_kinds`; the agents in ``last`` answer last in the first sweep."""
     began = time.perf_counter()
     agents, placed, cover = _placed(data, kinds, start)
     rng = np.random.default_rng(seed)
-    order = sorted(agents, key=lambda a: (len(a.group.split("|")), a.index))
+    order = sorted(agents, key=lambda a: (a.index in last, len(a.group.split("|")), a.index))
     sweeps = changes = 0
 
     def halt() -> bool:

@@ -128,6 +128,7 @@ class TourDP:
         self.start = (0, carried_days, 0, end)
         clean = np.arange(self.ends) <= _MIDNIGHT
         self.clean = clean[None, None, None, :]
+        self.flat = np.arange(int(np.prod(self.shape))).reshape(self.shape)
 
     # -- transitions: each returns the next values and, per state, its predecessor ----------
 
@@ -137,7 +138,7 @@ class TourDP:
         k = self.block
         nxt = np.full(self.shape, _NEG)
         pred = np.zeros(self.shape, dtype=np.int64)
-        flat = np.arange(values.size).reshape(self.shape)
+        flat = self.flat
         clean = np.where(self.clean, values, _NEG)
         spill = np.where(self.clean, _NEG, values)
         e_clean = clean.argmax(axis=3)  # (r, q, h)
@@ -170,15 +171,17 @@ class TourDP:
             slot = pred[where + (slice(None), end)] if len(where) == 2 else pred[where]
             slot[better] = index[better]
 
-    def _work(self, values: np.ndarray, day: _Day, gain: np.ndarray, nxt, pred):
-        """The day's shifts: from any state whose last shift leaves rest, r = 0, q + 1."""
-        flat = np.arange(values.size).reshape(self.shape)
-        r_best = values.argmax(axis=0)  # (q, h, e)
-        merged = np.take_along_axis(values, r_best[None], axis=0)[0]
-        merged_idx = np.take_along_axis(flat, r_best[None], axis=0)[0]
+    def _work(self, values: np.ndarray, day: _Day, gain: np.ndarray, nxt):
+        """The day's shifts: from any state whose last shift leaves rest, r = 0, q + 1.
+        Returns the template chosen per state (−1: none) and what finds its predecessor
+        (:meth:`_source`) — computed for the one path backtracked, not for every state."""
+        if self.block == 1:  # one rest-block state: nothing to merge
+            merged, merged_idx = values[0], self.flat[0]
+        else:
+            r_best = values.argmax(axis=0)  # (q, h, e)
+            merged = np.take_along_axis(values, r_best[None], axis=0)[0]
+            merged_idx = np.take_along_axis(self.flat, r_best[None], axis=0)[0]
         prefix = np.maximum.accumulate(merged, axis=2)
-        position = np.where(merged == prefix, np.arange(self.ends)[None, None, :], 0)
-        prefix_at = np.maximum.accumulate(position, axis=2)
         chosen = np.full(self.shape, -1, dtype=np.int64)
         hours = self.hours
         # Templates working the same hours move the same way: one gather per group. Within
@@ -188,18 +191,24 @@ class TourDP:
                 continue
             thr = day.threshold[members]
             before = prefix[:-1, : hours - w][:, :, thr] + gain[day.positions[members]]
-            at = prefix_at[:-1, : hours - w][:, :, thr]
-            source = np.take_along_axis(merged_idx[:-1, : hours - w], at, axis=2)
             ends = day.end[members]
             target = nxt[0, 1:, w:][:, :, ends]
             better = before > target
             if better.any():
                 nxt[0, 1:, w:, ends] = np.where(better, before, target).transpose(2, 0, 1)
-                slot = pred[0, 1:, w:][:, :, ends]
-                pred[0, 1:, w:, ends] = np.where(better, source, slot).transpose(2, 0, 1)
                 was = chosen[0, 1:, w:][:, :, ends]
                 chosen[0, 1:, w:, ends] = np.where(better, members, was).transpose(2, 0, 1)
-        return chosen
+        return chosen, (merged, merged_idx, day)
+
+    def _source(self, state: int, member: int, found) -> int:
+        """The predecessor of ``state`` reached by working the day's template ``member``."""
+        merged, merged_idx, day = found
+        _, q, h, _ = np.unravel_index(state, self.shape)
+        q, h = int(q) - 1, int(h) - int(day.worked[member])
+        # The latest end up to the threshold holding the best value (ties: the latest).
+        row = merged[q, h, : int(day.threshold[member]) + 1]
+        at = int(np.flatnonzero(row == row.max())[-1])
+        return int(merged_idx[q, h, at])
 
     def _limit(self, values: np.ndarray, day_index: int) -> None:
         """Days since the last block: at most the days in a row allowed, and at a weekly-rest
@@ -220,9 +229,8 @@ class TourDP:
         best_h = adjusted.argmax(axis=2)  # (r, q, e)
         nxt = np.full(self.shape, _NEG)
         nxt[:, :, 0, :] = np.take_along_axis(adjusted, best_h[:, :, None, :], axis=2)[:, :, 0, :]
-        flat = np.arange(values.size).reshape(self.shape)
         pred = np.zeros(self.shape, dtype=np.int64)
-        pred[:, :, 0, :] = np.take_along_axis(flat, best_h[:, :, None, :], axis=2)[:, :, 0, :]
+        pred[:, :, 0, :] = np.take_along_axis(self.flat, best_h[:, :, None, :], axis=2)[:, :, 0, :]
         return nxt, pred
 
     def overtime(self, keys) -> float:
@@ -242,7 +250,7 @@ class TourDP:
         days = len(self.days)
         for d, day in enumerate(self.days):
             nxt, pred = self._off(values)
-            chosen = self._work(values, day, gain, nxt, pred)
+            chosen = self._work(values, day, gain, nxt)
             self._limit(nxt, d)
             steps.append((pred, chosen))
             values = nxt
@@ -266,8 +274,11 @@ class TourDP:
         for pred, chosen in reversed(steps):
             if chosen is not None:
                 day -= 1
-                i = int(chosen.flat[state])
+                members, found = chosen
+                i = int(members.flat[state])
                 if i >= 0:
                     keys.append(int(self.days[day].keys[i]))
+                    state = self._source(state, i, found)
+                    continue
             state = int(pred.flat[state])
         return sorted(keys)

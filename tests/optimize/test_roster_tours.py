@@ -100,6 +100,32 @@ def test_the_tour_programme_finds_the_per_agent_optimum_of_random_shift_values(s
     assert sum(gain[k] for k in tour) - cost == pytest.approx(value, rel=1e-6, abs=1e-6)
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+def test_with_a_36_hour_weekly_rest_the_programme_is_lawful_and_never_beats_the_mip(seed):
+    """Two whole dates off stand for the 36 h rest: conservative, so at most the optimum.
+    (Day shifts only: night caps are left to the repair after the programme.)"""
+    horizon = _horizon(14)
+    shifts = {"start_every": "2h", "earliest_start": "06:00", "latest_start": "14:00"}
+    section = _section(rules={"weekly_rest": "36h"}, shifts=shifts)
+    data = prepare(_requirements(horizon), [Agent("x", ("a",), "full")], section, horizon)
+    agent = data.agents[0]
+    check = TourCheck(data, agent)
+    pay = np.array([check.cost([k]) for k in agent.templates])
+    worth = np.random.default_rng(seed).uniform(0, 2.2, len(agent.templates)) * pay
+    value, tour = TourDP(data, agent).best(worth - pay)
+    cost = check.cost(tour)
+    assert cost is not None  # lawful under every rule of the per-agent model
+    gain = dict(zip(agent.templates, worth, strict=True))
+    assert sum(gain[k] for k in tour) - cost == pytest.approx(value, rel=1e-6, abs=1e-6)
+    model = create_model(replace_agents(data, agent), coverage=False, symmetry=False)
+    model.total_cost.deactivate()
+    model.net = pyo.Objective(
+        expr=model.total_cost.expr - sum(gain[k] * model.x[0, k] for k in agent.templates)
+    )
+    assert solve(model, time_limit=60, gap=1e-9).has_plan
+    assert value <= -pyo.value(model.net) + 1e-6
+
+
 def test_the_tour_programme_keeps_the_weekly_hours_and_consecutive_days():
     horizon = _horizon(14)
     section = _section()
