@@ -288,23 +288,29 @@ def solve_roster(
         return coarse, aggregate, replace(first, strategy="aggregate")
     bound = first.best_bound if first.best_bound is not None else -float("inf")
     model, used, plan = coarse, aggregate, replace(first, status="no_solution", objective=None)
-    if first.has_plan:
-        targets = _class_targets(coarse, aggregate)
-        # Where tours describe the problem, time is kept to share out by them instead.
-        by_tours = tours_apply(data) and not hard_coverage
-        reserve = share_out_reserve(data, time_limit) if by_tours else 0.0
+    targets = _class_targets(coarse, aggregate) if first.has_plan else None
+    # Where tours describe the problem, time is kept to share out by them instead.
+    by_tours = tours_apply(data) and not hard_coverage
+    reserve = share_out_reserve(data, time_limit) if by_tours else 0.0
+    assigned = None
+    if targets is not None:
         assigned = disaggregate(data, targets, deadline=deadline - 1.0 - reserve, skip=skip)
-        if assigned is None and by_tours:
-            evaluation = reserve - SHARE_OUT_SHARE * reserve
-            assigned = share_out_by_tours(data, targets, deadline=deadline - evaluation, skip=skip)
-        if assigned is not None:
-            left = max(deadline - time.perf_counter(), 1.0)
-            # A start roster whose shifts no longer make some agent's contract minimum (a
-            # shift that is not a template here) gives no plan; the repair below takes over.
-            with contextlib.suppress(InvalidConstraintError):
-                model, used, plan = evaluate(
-                    data, assigned, time_limit=left, hard_coverage=hard_coverage, skip=skip
-                )
+    if assigned is None and by_tours and (targets is not None or start is not None):
+        # The aggregate's shifts shared out by tours, or the start roster adapted by them.
+        evaluation = reserve - SHARE_OUT_SHARE * reserve
+        assigned = share_out_by_tours(
+            data, targets, deadline=deadline - evaluation, skip=skip, start=start
+        )
+    elif assigned is None and start is not None:
+        assigned = start
+    if assigned is not None:
+        left = max(deadline - time.perf_counter(), 1.0)
+        # A start roster whose shifts no longer make some agent's contract minimum (a shift
+        # that is not a template here) gives no plan; the repair below takes over.
+        with contextlib.suppress(InvalidConstraintError):
+            model, used, plan = evaluate(
+                data, assigned, time_limit=left, hard_coverage=hard_coverage, skip=skip
+            )
     if not plan.has_plan or relative_gap(plan.objective, bound) > gap:
         repaired = _repair(
             data, build, coarse, aggregate, (model, used, plan), bound, gap, deadline
@@ -353,7 +359,7 @@ def _repair(data, build, coarse, aggregate, current, bound, gap, deadline):
     if left > 5 and not plan.has_plan and coarse is not None:
         narrow = data.restrict(_used_templates(coarse, data, aggregate))
         candidate = build(narrow)
-        second = solve(candidate, time_limit=max(left, 1.0), gap=gap / 2)
+        second = solve(candidate, time_limit=max(deadline - time.perf_counter(), 1.0), gap=gap / 2)
         if second.has_plan:
             model, used, plan = candidate, narrow, second
     left = deadline - time.perf_counter()
@@ -361,6 +367,8 @@ def _repair(data, build, coarse, aggregate, current, bound, gap, deadline):
         full = build(data)
         if plan.has_plan:
             _copy_plan(model, full)
+        # Building the full model takes seconds on big instances: the solve gets what is left.
+        left = max(deadline - time.perf_counter(), 1.0)
         third = solve(full, time_limit=left, gap=gap, warm_start=plan.has_plan)
         better = plan.objective is None or (third.objective or math.inf) <= plan.objective
         if third.has_plan and better:

@@ -193,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
         f"{int(final['round'])} kept: {len(plan.roster)} shifts for "
         f"{solve['agents_rostered']} agents, cost {final['cost']:,.0f} (objective "
         f"{report.objective:,.0f}); simulated "
-        f"service level meets the target in {meeting:.0%} of intervals with inquiries",
+        f"service level meets the target in {meeting:.1%} of intervals with inquiries",
     )
     for path in written:
         options.say(args, f"  wrote {path}")

@@ -296,3 +296,35 @@ def test_the_aggregate_strategy_falls_back_to_tours_when_sharing_out_runs_out_of
     violations = audit(plan.roster, plan.agents, section, horizon.start, horizon.end)
     assert violations.empty, violations.to_string()
     assert plan.report.best_bound <= plan.report.objective + 1e-6
+
+
+def test_a_start_roster_is_adapted_when_the_aggregate_finds_nothing_in_time(monkeypatch):
+    import dataclasses
+
+    import optimize.roster._strategy as strategy
+
+    horizon = _horizon(7)
+    section = _demanding_section()
+    agents = agents_from_classes(section)
+    requirements = _requirements(horizon)
+    before = plan_roster(requirements, agents, section, horizon, time_limit=20, gap=0.01)
+    real = strategy.solve
+    calls = []
+
+    def nothing_first(model, **kwargs):  # the aggregate MIP "runs out of time"
+        calls.append(1)
+        report = real(model, **kwargs)
+        if len(calls) == 1:
+            return dataclasses.replace(report, status="no_solution", objective=None)
+        return report
+
+    monkeypatch.setattr(strategy, "solve", nothing_first)
+    monkeypatch.setattr(strategy, "disaggregate", lambda *args, **kwargs: None)
+    moved = requirements.assign(required=requirements["required"] + 1)
+    plan = plan_roster(
+        moved, agents, section, horizon, time_limit=20, gap=0.01, strategy="aggregate",
+        start=before.roster,
+    )  # fmt: skip
+    assert plan.report.has_plan
+    violations = audit(plan.roster, plan.agents, section, horizon.start, horizon.end)
+    assert violations.empty, violations.to_string()
