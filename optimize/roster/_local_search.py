@@ -12,7 +12,7 @@ order after the first, go on until a sweep changes nothing or time is up.
 
 Coverage here is an estimate — a cross-trained agent serves, interval by interval, the pool
 it is told to (the one shortest of heads when it joined), and breaks sit at the place that
-was cheapest — which the final evaluation (:func:`._strategy.evaluate`) replaces with the
+was cheapest — which the final evaluation (:func:`._evaluate.evaluate`) replaces with the
 best split and breaks for the shifts chosen.
 """
 

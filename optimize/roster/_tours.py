@@ -12,7 +12,7 @@ the horizon — instead:
    LP is solved;
 3. **LP-guided roster**: the LP's shifts rounded and shared out among each class's agents as
    lawful tours (:mod:`._rounding`), then best responses from there for the time left;
-4. **evaluation** (:func:`._strategy.evaluate`): the per-agent model with every agent held to
+4. **evaluation** (:func:`._evaluate.evaluate`): the per-agent model with every agent held to
    the shifts of the better of the two rosters places the breaks, splits cross-trained agents
    between pools and prices the roster exactly — every rule of :mod:`._rules` checked.
 
@@ -34,6 +34,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from ._data import RosterData
+from ._evaluate import evaluate
 from ._local_search import best_responses, build_kinds, settle
 from ._relaxation import Relaxation
 from ._rounding import round_shifts, share_out
@@ -153,8 +154,6 @@ def solve_by_tours(
     data: RosterData, *, time_limit: float, gap: float, skip=(), say=None
 ) -> tuple[pyo.ConcreteModel, RosterData, SolveReport]:
     """Steps 1–4 of the module docstring; the model, data and report of the evaluation."""
-    from ._strategy import evaluate  # the held model lives with the other strategies
-
     started = time.perf_counter()
     deadline = started + time_limit
     search_end = deadline - _evaluation_reserve(data, time_limit)
