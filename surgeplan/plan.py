@@ -37,7 +37,7 @@ from optimize.workforce import agents_from_classes
 from sim import Scenario, SimulationResult, simulate
 from sim.scenario.roster import RosterSection
 
-from .requirement_moves import lower_requirements, owners, raise_requirements
+from .requirement_moves import lower_requirements, note_floors, raise_requirements
 from .roster_staffing import rostered_staffing
 
 __all__ = [
@@ -107,27 +107,6 @@ def roster_cost(costs: dict[str, float]) -> float:
     solver's objective adds penalties (shortfall, fairness) that depend on the round's
     requirements, so rounds are compared by this."""
     return float(sum(costs.get(name, 0.0) for name in MONEY))
-
-
-def _misses(verification: SimulationResult, scenario: Scenario) -> dict:
-    """(interval, owner pool) where some inquiry type missed the target."""
-    target = scenario.service_level.target
-    types = verification.types
-    missed = types[types["service_level"].notna() & (types["service_level"] < target - 1e-12)]
-    owner = owners(scenario)
-    return {
-        (pd.Timestamp(t), owner[n])
-        for t, n in zip(missed["interval_start"], missed["inquiry_type"], strict=True)
-    }
-
-
-def _note_floors(floors: dict, requirements: pd.DataFrame, missed: set) -> None:
-    """Remember the highest requirement at which each (interval, pool) missed the target."""
-    when = pd.to_datetime(requirements["interval_start"])
-    for t, pool, required in zip(when, requirements["pool"], requirements["required"], strict=True):
-        key = (pd.Timestamp(t), str(pool))
-        if key in missed:
-            floors[key] = max(floors.get(key, -1.0), float(required))
 
 
 def run_plan(
@@ -233,8 +212,7 @@ def run_plan(
             best = (rank, k, requirements, plan, section, simulated, result)
         if k == rounds:
             break
-        missed = _misses(result, scenario)
-        _note_floors(floors, requirements, missed)
+        note_floors(floors, requirements, result, scenario)
         # Named agents are fixed, so where they fell short already, more asked is no help;
         # default classes are sized from each round's requirements and grow with them.
         capped = plan.coverage if scenario.roster is not None else None

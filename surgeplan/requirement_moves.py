@@ -35,7 +35,14 @@ from sim.erlang import erlang_c_agents
 
 from .roster_staffing import availability
 
-__all__ = ["LOWER_DAMPING", "RAISE_SHARE", "lower_requirements", "owners", "raise_requirements"]
+__all__ = [
+    "LOWER_DAMPING",
+    "RAISE_SHARE",
+    "lower_requirements",
+    "note_floors",
+    "owners",
+    "raise_requirements",
+]
 
 # A lowering takes half of the room the verification shows: the service level is not linear
 # in agents, and a round that undershoots costs a round to climb back.
@@ -64,6 +71,35 @@ def _apply(requirements: pd.DataFrame, change: Mapping[Key, float]) -> pd.DataFr
     moves = [change.get((pd.Timestamp(t), p), 0) for t, p in zip(when, table["pool"], strict=True)]
     table["required"] = table["required"] + np.asarray(moves, dtype=float)
     return table
+
+
+def _missed(verification: SimulationResult, scenario: Scenario) -> pd.DataFrame:
+    """The verification's rows (interval, inquiry type) below the target."""
+    target = scenario.service_level.target
+    types = verification.types
+    return types[types["service_level"].notna() & (types["service_level"] < target - 1e-12)]
+
+
+def note_floors(
+    floors: dict[Key, float],
+    requirements: pd.DataFrame,
+    verification: SimulationResult,
+    scenario: Scenario,
+) -> None:
+    """Remember in ``floors`` the highest requirement at which each (interval, pool) missed
+    the target — an inquiry type the pool owns fell below it — for
+    :func:`lower_requirements`."""
+    owner = owners(scenario)
+    missed = _missed(verification, scenario)
+    keys = {
+        (pd.Timestamp(t), owner[n])
+        for t, n in zip(missed["interval_start"], missed["inquiry_type"], strict=True)
+    }
+    when = pd.to_datetime(requirements["interval_start"])
+    for t, pool, required in zip(when, requirements["pool"], requirements["required"], strict=True):
+        key = (pd.Timestamp(t), str(pool))
+        if key in keys:
+            floors[key] = max(floors.get(key, -1.0), float(required))
 
 
 def _load(row, scenario: Scenario) -> float:
@@ -121,8 +157,7 @@ def raise_requirements(
     such intervals are left as they are.
     """
     target = scenario.service_level.target
-    types = verification.types
-    missed = types[types["service_level"].notna() & (types["service_level"] < target - 1e-12)]
+    missed = _missed(verification, scenario)
     owner = owners(scenario)
     capped = set()
     if coverage is not None:

@@ -25,7 +25,7 @@ from sim.scenario.roster import RosterSection
 
 from ..workforce import Agent
 from ._data import RosterData, prepare
-from ._diagnose import RosterInfeasible, diagnose, precheck
+from ._diagnose import NoRosterFound, RosterInfeasible, diagnose, precheck
 from ._extract import (
     COVERAGE_COLUMNS,
     SUMMARY_COLUMNS,
@@ -63,10 +63,6 @@ __all__ = [
     "requirements_from_staffing",
     "solve",
 ]
-
-
-class NoRosterFound(Exception):
-    """The solver stopped (time limit) before finding any roster."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ._data import HOUR, WEEK, RosterData
 from ._model import RULE_FAMILIES, create_model
 from ._solve import solve
 
-__all__ = ["RosterInfeasible", "diagnose", "precheck"]
+__all__ = ["NoRosterFound", "RosterInfeasible", "diagnose", "precheck"]
 
 _EPS = 1e-6
 DIAGNOSIS_SECONDS = 10.0  # per single-agent solve
@@ -32,6 +32,10 @@ RULE_WORDS = {
     "night_shifts": "night shifts in 7 days (roster.rules.max_night_shifts_in_7_days)",
     "china": "monthly overtime (roster.rules.china)",
 }
+
+
+class NoRosterFound(Exception):
+    """The solver stopped (time limit) before finding any roster."""
 
 
 class RosterInfeasible(Exception):

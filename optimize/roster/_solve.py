@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pyomo.environ as pyo
 
-__all__ = ["SolveReport", "solve"]
+__all__ = ["SolveReport", "against_bound", "solve"]
 
 SOLVER = "appsi_highs"
 
@@ -62,6 +62,17 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if abs(objective) < 1e-9:
         return 0.0 if abs(bound) < 1e-9 else math.inf
     return max(objective - bound, 0.0) / abs(objective)
+
+
+def against_bound(report: SolveReport, bound: float | None, gap: float, **changes) -> SolveReport:
+    """``report`` with ``bound`` as its best bound, the gap measured to it, and the status
+    ``optimal`` when that gap is within ``gap`` (``feasible`` otherwise; a report without a
+    plan keeps its status)."""
+    final_gap = relative_gap(report.objective, bound) if report.has_plan else None
+    status = report.status
+    if report.has_plan:
+        status = "optimal" if final_gap is not None and final_gap <= gap + 1e-9 else "feasible"
+    return replace(report, status=status, best_bound=bound, gap=final_gap, gap_limit=gap, **changes)
 
 
 def solve(

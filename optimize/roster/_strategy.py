@@ -53,7 +53,7 @@ from ._data import HOUR, AgentData, RosterData
 from ._evaluate import evaluate
 from ._extract import chosen_shifts
 from ._model import create_model
-from ._solve import SolveReport, relative_gap, solve
+from ._solve import SolveReport, against_bound, relative_gap, solve
 from ._spread import spread_breaks
 from ._tours import share_out_by_tours, share_out_reserve, solve_by_tours, tours_apply
 
@@ -307,18 +307,14 @@ def solve_roster(
     elapsed = time.perf_counter() - started
     if not plan.has_plan:
         return model, used, replace(plan, seconds=elapsed, strategy="aggregate")
-    final_gap = relative_gap(plan.objective, bound)
-    status = "optimal" if final_gap is not None and final_gap <= gap + 1e-9 else "feasible"
     return (
         model,
         used,
-        replace(
+        against_bound(
             plan,
-            status=status,
-            best_bound=bound,
-            gap=final_gap,
+            bound,
+            gap,
             seconds=elapsed,
-            gap_limit=gap,
             time_limit_seconds=time_limit,
             strategy="aggregate",
             # The size of the MIP that decided the plan, not of the evaluation's.

@@ -28,17 +28,17 @@ back within the limit. Time left after a local optimum goes to ruin and recreate
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import numpy as np
 import pyomo.environ as pyo
 
 from ._data import RosterData
+from ._diagnose import NoRosterFound
 from ._evaluate import evaluate
 from ._local_search import best_responses, build_kinds, settle
 from ._relaxation import Relaxation
 from ._rounding import round_shifts, share_out
-from ._solve import SolveReport, relative_gap
+from ._solve import SolveReport, against_bound, relative_gap
 
 __all__ = ["share_out_by_tours", "share_out_reserve", "solve_by_tours", "tours_apply"]
 
@@ -193,8 +193,6 @@ def solve_by_tours(
     best = _ruin_and_recreate(data, kinds, best, search_end, enough, say)
     assigned, unlawful = settle(data, kinds, best.assigned)
     if unlawful:  # the programme's conservative rest found no lawful tour for some agent
-        from . import NoRosterFound  # the package defines it, and imports this module
-
         raise NoRosterFound(
             f"{unlawful} agent(s) have no tour the tour programme can find; "
             "try --strategy aggregate"
@@ -207,20 +205,14 @@ def solve_by_tours(
     if say is not None:
         say("evaluated")
     bound = relaxation.bound if relaxation.done else None
-    final_gap = relative_gap(report.objective, bound) if report.has_plan else None
-    status = report.status
-    if report.has_plan:
-        status = "optimal" if final_gap is not None and final_gap <= gap + 1e-9 else "feasible"
     return (
         model,
         used,
-        replace(
+        against_bound(
             report,
-            status=status,
-            best_bound=bound,
-            gap=final_gap,
+            bound,
+            gap,
             seconds=time.perf_counter() - started,
-            gap_limit=gap,
             time_limit_seconds=time_limit,
             strategy="tours",
             # What stopped the search: no agent had a better tour left, or the clock.
