@@ -11,7 +11,7 @@ Two measurements, each the median of interleaved repeats in this one process:
   a ``promo_surge`` day (an ordinary profile, a midnight spike, a wave) at about 1.5 million
   arrivals, its ``custom`` twin (the same λ as a Python function: the quadrature path), and
   the same day as per-interval rates (the uniform path); µs per arrival;
-* **the whole simulation** — ``simulate`` on scenarios/double11.yaml (``promo_surge``)
+* **the whole simulation** — ``simulate`` on scenarios/double11_launch.yaml (``promo_surge``)
   against the same scenario with each type's arrivals replaced by its interval means
   (``rate_per_hour`` lists), 8 replications: what the exact shape costs in a full run.
 """
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((label, count, seconds, seconds / count * 1e6))
         print(f"{label}: {count:,} arrivals in {seconds:.3f} s", flush=True)
 
-    shaped, flat = flattened(ROOT / "scenarios" / "double11.yaml")
+    shaped, flat = flattened(ROOT / "scenarios" / "double11_launch.yaml")
     shaped_s, flat_s = [], []
     for _ in range(args.repeats):
         shaped_s.append(simulate_cost(shaped, 8))
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|",
         *(f"| {label} | {count:,} | {s:.3f} | {us:.2f} |" for label, count, s, us in rows),
         "",
-        "### `simulate` on scenarios/double11.yaml, 8 replications",
+        "### `simulate` on scenarios/double11_launch.yaml, 8 replications",
         "",
         "| arrivals | seconds |",
         "|---|---:|",

@@ -35,7 +35,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -45,7 +44,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import publish  # noqa: E402
+from run import publish, run_measured  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "roster_scale"
@@ -151,32 +150,16 @@ def write_instance(folder: Path) -> tuple[Path, Path]:
     return scenario_path, csv
 
 
-# Runs a command and reports its peak resident memory: a process's RUSAGE_CHILDREN holds the
-# largest of its children only, so each measured run gets a parent of its own.
-_MEASURE = """
-import resource, subprocess, sys
-code = subprocess.run(sys.argv[1:]).returncode
-print("PEAK_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-sys.exit(code)
-"""
-
-
 def run_one(scenario_path: Path, csv: Path, limit: float, out: Path) -> dict:
     """One ``roster`` process: wall time, peak memory, solve.json, audit."""
-    started = time.perf_counter()
     command = [
-        sys.executable, "-c", _MEASURE, sys.executable, "run_sim.py", "roster",
-        str(scenario_path), "--requirements", str(csv), "--out", str(out),
-        "--time-limit", str(limit), "--quiet",
+        sys.executable, "run_sim.py", "roster", str(scenario_path), "--requirements", str(csv),
+        "--out", str(out), "--time-limit", str(limit), "--quiet",
     ]  # fmt: skip
-    process = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    peak = [line for line in process.stderr.splitlines() if line.startswith("PEAK_KB")]
-    peak_mb = int(peak[-1].split()[1]) / 1024 if peak else float("nan")
+    process, wall, peak_mb = run_measured(command)
     result = {"limit": limit, "wall": wall, "status": process.returncode, "peak_mb": peak_mb}
     if process.returncode != 0:
-        lines = [x for x in process.stderr.splitlines() if not x.startswith("PEAK_KB")]
-        result["error"] = (lines or process.stdout.splitlines())[-1:]
+        result["error"] = (process.stderr.splitlines() or process.stdout.splitlines())[-1:]
         return result
     solve = json.loads((out / "solve.json").read_text(encoding="utf-8"))
     result.update(

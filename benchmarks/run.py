@@ -1075,6 +1075,31 @@ def publish(body: str, docs: str, key: str) -> None:
     print(f"wrote {path}")
 
 
+# Runs a command and reports its peak resident memory: a process's RUSAGE_CHILDREN holds the
+# largest of its children only, so each measured run gets a parent of its own.
+_MEASURE = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[1:]).returncode
+print("PEAK_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``command`` (from the repository root): the finished process (its ``stderr``
+    without the measurement line), its wall time in seconds and its peak memory in MB."""
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], cwd=ROOT, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - started
+    lines = process.stderr.splitlines()
+    peak = [line for line in lines if line.startswith("PEAK_KB")]
+    process.stderr = "\n".join(line for line in lines if not line.startswith("PEAK_KB"))
+    peak_mb = int(peak[-1].split()[1]) / 1024 if peak else float("nan")
+    return process, wall, peak_mb
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

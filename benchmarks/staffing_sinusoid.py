@@ -3,7 +3,7 @@
 Staffs ``scenarios/sinusoid_2day.yaml`` with each method (ISA at 8 and at
 ``--isa-replications`` replications per iteration), then judges each staffing by simulating it
 with 64 fresh replications (a different seed from the one ISA used). Then the same for the
-first hours of the Double 11 surge (``scenarios/double11.yaml``, forecast day). Writes
+first hours of the Double 11 surge (``scenarios/double11_launch.yaml``, forecast day). Writes
 ``docs/staffing.md`` and two figures. Reproduce with::
 
     python benchmarks/staffing_sinusoid.py [--isa-replications 16] [--workers 2]
@@ -30,7 +30,7 @@ from surgeplan.plots import requirements_figure, save_figure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "sinusoid_2day.yaml"
-SURGE = ROOT / "scenarios" / "double11.yaml"
+SURGE = ROOT / "scenarios" / "double11_launch.yaml"
 SURGE_HOURS = 3  # the intervals shown from midnight on
 DOCS = ROOT / "docs"
 JUDGE_SEED = 2026
@@ -158,7 +158,7 @@ ISA's iterations:
 
 ## The Double 11 surge
 
-`scenarios/double11.yaml` on its forecast day: arrivals jump more than tenfold at midnight
+`scenarios/double11_launch.yaml` on its forecast day: arrivals jump more than tenfold at midnight
 and decay over two hours. With one staffing level per interval against a load that ramps
 within it, the delay probability that Erlang A gives for the interval's average load is
 too loose: the queue built in the first minutes makes the waits that do happen long. ISA

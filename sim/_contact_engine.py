@@ -327,12 +327,13 @@ def run_contact_replication(
                 out = bots[b].run(k, times, kinds)
                 for i in out.turned_away.tolist():
                     joins.append((float(times[i]), int(kinds[i]), FIRST, 1.0, int(custs[i])))
-                for i in out.resolved_customers.tolist():
-                    if custs[i] >= 0:
-                        funnel[custs[i], RESOLVED_BY_BOT] += 1
-                for i in out.lost_customers.tolist():
-                    if custs[i] >= 0:
-                        funnel[custs[i], LOST] += 1
+                for column, which in (
+                    (RESOLVED_BY_BOT, out.resolved_customers),
+                    (LOST, out.lost_customers),
+                ):
+                    counted = custs[which]
+                    counted = counted[counted >= 0]
+                    np.add.at(funnel[:, column], counted, 1)
                 for t, j, origin, factor, i in zip(
                     out.time.tolist(),
                     out.kind.tolist(),

@@ -74,7 +74,7 @@ class BotStage:
         self.return_rng = stream(seed, replication, f"bot/{name}/returns")
         self.delay_rng = stream(seed, replication, f"bot/{name}/delay")
         self.tallies = BotTallies.empty(n_intervals)
-        self.busy_until: list[float] = []  # end times of sessions in progress (a heap)
+        self.busy_until = np.empty(0)  # end times of the sessions in progress, sorted
 
     def run(self, k: int, time: np.ndarray, kind: np.ndarray) -> BotContacts:
         """Interval ``k``'s arrivals offered to the bot (sorted ``time``, their types)."""
@@ -130,11 +130,10 @@ class BotStage:
         capacity = self.spec.capacity
         if capacity is None:
             return np.ones(len(start), dtype=bool)
-        busy = self.busy_until
+        carried = self.busy_until  # sorted end times of the sessions in progress
         end = start + session
         # Without turning anyone away, would the busiest moment stay within capacity? Then
         # the answer is "everyone", and no session-by-session loop is needed.
-        carried = np.sort(np.asarray(busy)) if busy else np.empty(0)
         ends = np.sort(end)
         in_progress = (
             np.arange(1, len(start) + 1)
@@ -142,23 +141,21 @@ class BotStage:
             + (len(carried) - np.searchsorted(carried, start, side="right"))
         )
         if in_progress.max() <= capacity:
-            for finish in end:
-                heapq.heappush(busy, finish)
-            self._forget(start[-1])
+            busy = np.concatenate([carried, ends])
+            busy.sort(kind="stable")
+            self.busy_until = busy[np.searchsorted(busy, start[-1], side="right") :]
             return np.ones(len(start), dtype=bool)
+        # Full at some moment: admit session by session, the sessions in progress in a heap.
+        heap = carried.tolist()  # a sorted list is a heap
         admitted = np.zeros(len(start), dtype=bool)
         for i, (arrival, finish) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
-            while busy and busy[0] <= arrival:
-                heapq.heappop(busy)
-            if len(busy) < capacity:
-                heapq.heappush(busy, finish)
+            while heap and heap[0] <= arrival:
+                heapq.heappop(heap)
+            if len(heap) < capacity:
+                heapq.heappush(heap, finish)
                 admitted[i] = True
+        self.busy_until = np.sort(np.asarray(heap, dtype=float))
         return admitted
-
-    def _forget(self, now: float) -> None:
-        busy = self.busy_until
-        while busy and busy[0] <= now:
-            heapq.heappop(busy)
 
 
 def _no_contacts() -> BotContacts:
@@ -174,9 +171,9 @@ def _add_seconds(total: np.ndarray, start: np.ndarray, end: np.ndarray, dt: floa
     n = len(total)
     first = np.floor(start / dt).astype(np.int64)
     last = np.minimum(np.floor(end / dt).astype(np.int64), n - 1)
-    same = first == last
-    np.add.at(total, first[same], (np.minimum(end, (first + 1) * dt) - start)[same])
-    for i in np.flatnonzero(~same):
-        s, e = float(start[i]), float(end[i])
-        for k in range(int(first[i]), int(last[i]) + 1):
-            total[k] += max(0.0, min(e, (k + 1) * dt) - max(s, k * dt))
+    # Offset by offset: most sessions lie in one interval, a few cross into the next.
+    for offset in range(int((last - first).max()) + 1):
+        live = first + offset <= last
+        k = first[live] + offset
+        seconds = np.minimum(end[live], (k + 1) * dt) - np.maximum(start[live], k * dt)
+        total += np.bincount(k, weights=np.maximum(seconds, 0.0), minlength=n)

@@ -16,7 +16,9 @@ whole shifts and the surge's dynamics meet the queue. :func:`run_plan` closes th
 
 Every round's verification uses the same seed (common random numbers), so rounds are compared
 on the same customers. The plan's goal is the target met in ``goal`` of the intervals with
-inquiries (the scenario's ``service_level.intervals_meeting``, 1 by default: every one). The
+inquiries (the scenario's ``service_level.intervals_meeting``, 1 by default: every one), every
+e-mail channel's ``target`` share of replies within its deadline and complaints closed within
+72 h at the service-quality target. Once a round meets it, later rounds only lower. The
 plan returned is the cheapest round (roster cost) meeting the goal; when none does, the one
 with the fewest intervals below target, then the cheapest; the earliest among equals. What a
 later round tries can therefore never make the result worse than a round before it; a repair
@@ -43,6 +45,7 @@ from .roster_staffing import rostered_staffing
 __all__ = [
     "ROUND_COLUMNS",
     "PlanResult",
+    "deadline_goals",
     "lower_requirements",
     "raise_requirements",
     "roster_cost",
@@ -65,6 +68,8 @@ ROUND_COLUMNS = [
     "service_level",
     "requirement_raised_agent_intervals",
     "requirement_lowered_agent_intervals",
+    "email_within_deadline",
+    "complaints_closed_within_72h",
     "meets_goal",
     "kept",
 ]
@@ -107,6 +112,40 @@ def roster_cost(costs: dict[str, float]) -> float:
     solver's objective adds penalties (shortfall, fairness) that depend on the round's
     requirements, so rounds are compared by this."""
     return float(sum(costs.get(name, 0.0) for name in MONEY))
+
+
+def email_within_deadline(result: SimulationResult, scenario: Scenario) -> dict[str, float]:
+    """Each e-mail channel's share of replies sent within its deadline (counted intervals,
+    every replication); a channel that sent none is left out."""
+    table = result.channels
+    shares = {}
+    for name, channel in scenario.channels.items():
+        if channel.kind != "email":
+            continue
+        rows = table[table["channel"] == name]
+        sent = rows["answered"].sum()
+        if sent > 0:
+            shares[name] = float((rows["answered"] * rows["answered_within_deadline"]).sum() / sent)
+    return shares
+
+
+def deadline_goals(result: SimulationResult, scenario: Scenario) -> tuple[dict, bool]:
+    """The round's e-mail and complaint figures and whether they meet the scenario's targets:
+    each e-mail channel's ``target`` share of replies within its deadline, and complaints
+    closed within 72 h at the service-quality target (``closed_within_72h_target``)."""
+    email = email_within_deadline(result, scenario)
+    meets = all(share >= scenario.channels[name].target - 1e-12 for name, share in email.items())
+    complaints = result.summary.get("complaints")
+    closed = None
+    if complaints:
+        closed = _mean(complaints.get("closed_within_72h"))
+        if closed is not None:
+            meets = meets and closed >= complaints["closed_within_72h_target"] - 1e-12
+    figures = {
+        "email_within_deadline": min(email.values()) if email else None,
+        "complaints_closed_within_72h": closed,
+    }
+    return figures, meets
 
 
 def run_plan(
@@ -178,7 +217,10 @@ def run_plan(
             (table.loc[counted, "service_level"] < scenario.service_level.target - 1e-12).sum()
         )
         n_counted = int(counted.sum())
-        meets = n_counted == 0 or (n_counted - below) / n_counted >= goal - 1e-12
+        deadlines, deadlines_met = deadline_goals(result, scenario)
+        meets = (n_counted == 0 or (n_counted - below) / n_counted >= goal - 1e-12) and (
+            deadlines_met
+        )
         cost = roster_cost(plan.costs)
         line = {
             "round": k,
@@ -197,6 +239,7 @@ def run_plan(
             "service_level": _mean(result.summary.get("service_level")),
             "requirement_raised_agent_intervals": raised,
             "requirement_lowered_agent_intervals": lowered,
+            **deadlines,
             "meets_goal": meets,
             "kept": False,
         }
@@ -216,15 +259,28 @@ def run_plan(
         # Named agents are fixed, so where they fell short already, more asked is no help;
         # default classes are sized from each round's requirements and grow with them.
         capped = plan.coverage if scenario.roster is not None else None
-        requirements, raised = raise_requirements(requirements, result, scenario, capped)
+        if best[0][0] == 0:
+            # A round meets the goal, and the kept round is the cheapest that does: asking
+            # for more could only buy a dearer one. Only lowering can still pay.
+            raised = 0
+        else:
+            requirements, raised = raise_requirements(requirements, result, scenario, capped)
         requirements, lowered = lower_requirements(
             requirements, result, scenario, plan.coverage, floors
         )
+        # Once the goal is met, lowering by less than the shortest shift cannot take a
+        # shift away: another round would only solve the same roster again.
+        shortest = min(section.shifts.offered_lengths) / scenario.horizon.interval
+        if best[0][0] == 0 and lowered < shortest:
+            lowered = 0
         if raised == 0 and lowered == 0:
-            say(
-                f"round {k}: nothing to move: no interval is above the target beyond doubt"
-                + (", and those below it are those the agents cannot cover more" if below else "")
-            )
+            if best[0][0] == 0:
+                why = "the goal is met and no interval is above the target beyond doubt"
+            else:
+                why = "no interval is above the target beyond doubt" + (
+                    ", and those below it are those the agents cannot cover more" if below else ""
+                )
+            say(f"round {k}: nothing to move: {why}")
             break
     _, kept, requirements, plan, section, simulated, result = best
     lines[kept]["kept"] = True

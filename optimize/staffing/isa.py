@@ -313,6 +313,9 @@ def iterate_staffing(
             alpha[counted], ceiling[counted], lower[counted], upper[counted], target
         )
         retargeted = int((moved != alpha).any(axis=1).sum())
+        # Only a lowered α is unfinished business (an interval still short); one raised back
+        # where the level is beyond doubt above moves the staffing by a flip at most.
+        lowered = bool((moved < alpha).any())
         alpha = moved
         proposed = _next_staffing(model, result, alpha, means)
         change = np.abs(proposed - current)
@@ -327,13 +330,13 @@ def iterate_staffing(
         )
         if on_iteration is not None:
             on_iteration(iteration, max_iterations)
-        if change.max() <= tolerance and not retargeted:
+        if change.max() <= tolerance and not lowered:
             # ``current`` is as much a fixed point as ``proposed`` (within the tolerance) and,
             # unlike it, has just been simulated: return it with that run as its check.
             converged = True
             break
         key = proposed.tobytes()
-        if key in seen and not retargeted:  # a cycle: take the interval-wise maximum over it
+        if key in seen and not lowered:  # a cycle: take the interval-wise maximum over it
             current = np.max(history[seen[key] :], axis=0)
             break
         seen[key] = len(history)

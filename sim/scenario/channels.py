@@ -96,6 +96,8 @@ class EmailChannel(Frozen):
     kind: Literal["email"]
     deadline: Annotated[Duration, Field(gt=0)]
     backlog: Annotated[Backlog, BeforeValidator(_backlog)] = Backlog(count=0)
+    # The share of replies to send within the deadline: part of ``plan``'s goal.
+    target: Annotated[float, Field(gt=0, le=1)] = 0.95
 
     @property
     def live(self) -> bool:

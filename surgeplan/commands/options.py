@@ -7,6 +7,7 @@ Imported for every command, ``--help`` included, so it imports nothing heavy.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,7 @@ __all__ = [
     "positive_seconds",
     "say",
     "seed",
+    "usable_cores",
 ]
 
 EXIT_FAILED = 1  # a file that cannot be written, no roster found in time
@@ -156,8 +158,20 @@ def add_run_options(sub: argparse.ArgumentParser, replications: int, what: str) 
         help=f"{what} (default {replications})",
     )
     sub.add_argument(
-        "--workers", type=positive_int, default=1, help="parallel processes (default 1)"
+        "--workers",
+        type=positive_int,
+        default=usable_cores(),
+        help="parallel processes for the replications (default: every usable core, "
+        f"{usable_cores()} here); results do not depend on it",
     )
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def add_verbosity(sub: argparse.ArgumentParser) -> None:

@@ -86,7 +86,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     cmd.add_argument(
-        "--workers", type=options.positive_int, default=1, help="parallel processes (default 1)"
+        "--workers",
+        type=options.positive_int,
+        default=options.usable_cores(),
+        help="parallel processes for the replications (default: every usable core, "
+        f"{options.usable_cores()} here); results do not depend on it",
     )
     options.add_verbosity(cmd)
     cmd.set_defaults(run=run)

@@ -256,7 +256,7 @@ def test_staff_rejects_bad_options_without_writing(tmp_path, extra, needle):
 def test_staff_on_a_broken_scenario_names_the_field(tmp_path):
     broken = tmp_path / "broken.yaml"
     text = (ROOT / "scenarios" / "weekday.yaml").read_text()
-    broken.write_text(text.replace("target: 0.8", "target: -0.8"))
+    broken.write_text(text.replace("target: 0.9", "target: -0.9"))
     out = tmp_path / "out"
     done = subprocess.run(
         [sys.executable, "run_sim.py", "staff", str(broken), "--out", str(out)],

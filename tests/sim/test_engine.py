@@ -210,7 +210,7 @@ def test_engine_equals_customer_by_customer_replay(agents, rate):
 
 
 def test_conservation_every_interval_and_type():
-    scenario = Scenario.from_yaml("scenarios/double11.yaml")
+    scenario = Scenario.from_yaml("scenarios/double11_launch.yaml")
     result = simulate(scenario, seed=3, replications=2)
     for run in result.runs:
         np.testing.assert_array_equal(run.offered, run.answered + run.abandoned + run.still_open)

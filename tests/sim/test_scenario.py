@@ -123,7 +123,11 @@ def test_busyness_section_parses(write_yaml):
 
 
 def test_shipped_scenarios_parse(repo_root):
-    for name, n, warm in [("weekday.yaml", 96, 0), ("double11.yaml", 104, 8)]:
+    for name, n, warm in [
+        ("weekday.yaml", 96, 0),
+        ("double11_launch.yaml", 104, 8),
+        ("double11.yaml", 304, 0),
+    ]:
         scenario = Scenario.from_yaml(repo_root / "scenarios" / name)
         assert scenario.n_intervals == n
         assert scenario.warmup_intervals == warm

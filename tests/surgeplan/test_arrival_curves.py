@@ -11,7 +11,7 @@ from surgeplan.arrival_curves import ARRIVAL_COLUMNS, arrivals_figure, arrivals_
 
 @pytest.fixture(scope="module")
 def double11(repo_root) -> Scenario:
-    return Scenario.from_yaml(repo_root / "scenarios" / "double11.yaml")
+    return Scenario.from_yaml(repo_root / "scenarios" / "double11_launch.yaml")
 
 
 def test_table_holds_every_type_and_interval_warmup_included(double11):

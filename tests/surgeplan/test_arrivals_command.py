@@ -10,7 +10,7 @@ from surgeplan.arrival_curves import ARRIVAL_COLUMNS
 
 
 def test_writes_the_table_and_the_figure(run_main, repo_root, tmp_path):
-    scenario_path = repo_root / "scenarios" / "double11.yaml"
+    scenario_path = repo_root / "scenarios" / "double11_launch.yaml"
     out = tmp_path / "out"
     result = run_main("arrivals", scenario_path, "--out", out)
     assert result.returncode == 0, result.stderr

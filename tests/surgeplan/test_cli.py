@@ -234,8 +234,8 @@ def test_validate_shipped_scenarios(runs, name):
 
 def test_validate_summary_line_describes_the_scenario(runs):
     line = runs["results"]["validate_double11"].stdout
-    assert "104 intervals of 15 min" in line
-    assert "3 pool(s)" in line
+    assert "304 intervals of 15 min" in line
+    assert "6 pool(s)" in line and "1 bot(s)" in line and "1 incident(s)" in line
 
 
 def test_validate_quiet_prints_nothing(run_main, repo_root):

@@ -382,3 +382,57 @@ def test_a_requirement_never_comes_back_down_to_one_that_missed(scenario):
     floors = {(pd.Timestamp(t), "phone"): 14.0 for t in requirements["interval_start"]}
     held, _ = lower_requirements(requirements, first.verification, scenario, coverage, floors)
     assert (held["required"] >= 15).all()
+
+
+def _mail_desk(agents: int, target: float) -> Scenario:
+    """120 e-mails an hour of 3 minutes each (6 agents' work) with a 1-hour deadline, and
+    complaints from 5 % of them for a desk of 4."""
+    data = {
+        "name": "mail",
+        "horizon": {"start": "2026-11-11 08:00", "end": "2026-11-11 14:00", "interval": "15min"},
+        "warmup": "0s",
+        "service_level": {"answer_within": "20s", "target": 0.8},
+        "channels": {"email": {"kind": "email", "deadline": "1h", "target": target}},
+        "inquiry_types": {
+            "mail": {
+                "channel": "email",
+                "arrivals": {"rate_per_hour": 120},
+                "handle_time": {"dist": "exponential", "mean": "3min"},
+            }
+        },
+        "pools": {"desk": {"skills": ["mail"], "agents": agents}, "complaints": {"agents": 4}},
+        "complaints": {
+            "pool": "complaints",
+            "arrivals": {"from_types": {"mail": 0.05}},
+            "levels": {"L3": 1.0},
+            "categories": {"other": 1.0},
+            "response": {"handle_time": {"dist": "exponential", "mean": "5min"}},
+            "resolution": {
+                "handle_time": {"dist": "exponential", "mean": "10min"},
+                "delay": {"dist": "exponential", "mean": "1h"},
+            },
+        },
+    }
+    return Scenario.from_dict(data)
+
+
+def test_the_goal_holds_e_mail_and_complaints_to_their_targets():
+    """Replies within the deadline: ample staff sends them all in time (goal met, whatever
+    the target); 5 agents for 6 agents' work leave a growing backlog, so the share in time
+    falls below 0.95 and the round cannot meet the goal. Complaints are closed in 72 h."""
+    from sim import simulate
+    from surgeplan.plan import deadline_goals
+
+    ample = _mail_desk(agents=10, target=1.0)
+    figures, meets = deadline_goals(simulate(ample, seed=3, replications=2), ample)
+    assert figures["email_within_deadline"] == 1.0 and meets
+    assert figures["complaints_closed_within_72h"] == 1.0
+
+    short = _mail_desk(agents=5, target=0.95)
+    result = simulate(short, seed=3, replications=2)
+    channels = result.channels
+    sent = channels["answered"].sum()
+    in_time = (channels["answered"] * channels["answered_within_deadline"]).sum() / sent
+    figures, meets = deadline_goals(result, short)
+    assert figures["email_within_deadline"] == pytest.approx(in_time)
+    assert in_time < 0.95 and not meets
