@@ -13,7 +13,7 @@ __all__ = ["progress_bar"]
 
 
 @contextmanager
-def progress_bar(description: str, enabled: bool = True) -> Iterator:
+def progress_bar(description: str, enabled: bool = True, unit: str = "interval") -> Iterator:
     """Yield a ``progress(done, total)`` callback drawing a bar on a terminal's stderr."""
     show = enabled and sys.stderr.isatty()
     bar = None
@@ -28,7 +28,7 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator:
             bar = tqdm(
                 total=total,
                 desc=description,
-                unit="interval",
+                unit=unit,
                 leave=False,
                 ncols=size.columns or 80,
                 nrows=size.lines or 24,

@@ -60,6 +60,13 @@ MODULES = [
     "surgeplan.progress",
     "surgeplan.roster_staffing",
     "surgeplan.staffing_file",
+    "surgeplan.sweeps",
+    "surgeplan.sweeps.spec",
+    "surgeplan.sweeps.store",
+    "surgeplan.sweeps.tasks",
+    "surgeplan.sweeps.figure",
+    "surgeplan.commands.sweep",
+    "surgeplan",
 ]
 
 

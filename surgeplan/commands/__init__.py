@@ -20,4 +20,5 @@ COMMANDS = (
     "audit",
     "roster",
     "plan_command",
+    "sweep",
 )
