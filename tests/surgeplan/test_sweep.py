@@ -180,3 +180,45 @@ def test_another_sweep_cannot_reuse_a_directory(grid_run, run_main, tmp_path):
     other = write_sweep(tmp_path, dict(GRID, seed=8))
     result = run_main("sweep", other, "--out", path.parent / "one")
     assert result.returncode == 2 and "holds the results of another sweep" in result.stderr
+
+
+def test_a_staff_sweep_gives_agent_hours_that_grow_with_the_load(tmp_path):
+    """run: staff — Erlang requirements per variant; a heavier load needs more agent-hours,
+    and the replications of a deterministic method agree exactly."""
+    spec = {
+        "base": "base.yaml",
+        "run": "staff",
+        "method": "erlang",
+        "vary": {"inquiry_types.general.arrivals.rate_per_hour": [200, 400]},
+        "replications": 2,
+        "metrics": ["agent_hours"],
+    }
+    table = sweep(write_sweep(tmp_path, spec), tmp_path / "out")
+    hours = table.groupby("inquiry_types.general.arrivals.rate_per_hour")["agent_hours"]
+    assert (hours.nunique() == 1).all()
+    assert hours.first()[400] > hours.first()[200] > 0
+    assert {"agent_hours_rostered", "peak_agents"} <= set(table.columns)
+
+
+def test_a_plan_sweep_prices_the_roster_of_each_variant(tmp_path):
+    """run: plan — each variant's roster is priced at its own hourly cost: cost = rate x
+    shifts x 2 h (2-hour shifts, no overtime), whatever roster each rate leads to."""
+    base = dict(BASE, roster={
+        "agent_classes": [{"pools": ["agents"], "contract": "short", "count": 60}],
+        "contracts": {"short": {"shift_lengths": ["2h"], "cost_per_hour": 20}},
+        "shifts": {"start_every": "15min", "lengths": ["2h"]},
+    })  # fmt: skip
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(base), encoding="utf-8")
+    spec = {
+        "base": "base.yaml",
+        "run": "plan",
+        "method": "erlang",
+        "vary": {"roster.contracts.short.cost_per_hour": [20, 30]},
+        "metrics": ["roster_cost", "service_level"],
+    }
+    path = tmp_path / "plan_sweep.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    table = sweep(path, tmp_path / "out").set_index("roster.contracts.short.cost_per_hour")
+    for rate in (20, 30):
+        assert table.loc[rate, "shifts"] > 0
+        assert table.loc[rate, "roster_cost"] == pytest.approx(rate * 2 * table.loc[rate, "shifts"])
