@@ -41,8 +41,9 @@ AGENTS = re.compile(
 PER_LINE = 8
 
 
-def pencilled(path: Path) -> dict[str, np.ndarray]:
-    """Each pencilled pool's agents per interval, from the scenario's own forecast."""
+def pencilled(path: Path) -> tuple[dict[str, np.ndarray], Scenario]:
+    """Each pencilled pool's agents per interval, from the scenario's own forecast, and the
+    scenario staffed."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for pool in data["pools"].values():
         pool["agents"] = 0  # whatever is there now plays no part
@@ -55,7 +56,7 @@ def pencilled(path: Path) -> dict[str, np.ndarray]:
         heads = rows["agents_rostered"].to_numpy(dtype=float)
         hourly = np.ceil(heads.reshape(-1, per_hour).mean(axis=1) - 1e-9)
         out[pool] = np.repeat(hourly, per_hour).astype(int)
-    return out
+    return out, scenario
 
 
 def _block(values: np.ndarray, indent: str, start, step: timedelta) -> str:
@@ -70,9 +71,9 @@ def _block(values: np.ndarray, indent: str, start, step: timedelta) -> str:
 def rewrite(path: Path) -> str:
     """The file's text with every pencilled pool's list written afresh."""
     text = path.read_text(encoding="utf-8")
-    staffing = pencilled(path)
-    scenario_start = Scenario.from_yaml(path).horizon
-    step = timedelta(seconds=scenario_start.interval)
+    staffing, scenario = pencilled(path)
+    horizon = scenario.horizon
+    step = timedelta(seconds=horizon.interval)
     pools = list(yaml.safe_load(text)["pools"])
     pieces, last = [], 0
     for match in AGENTS.finditer(text):
@@ -82,7 +83,7 @@ def rewrite(path: Path) -> str:
         keys = re.findall(r"^" + indent[:-2] + r"(\w+):", head, re.MULTILINE)
         pool = next(key for key in reversed(keys) if key in pools)
         values = staffing.get(pool, np.zeros(1, dtype=int))
-        pieces += [text[last : match.start()], _block(values, indent, scenario_start.start, step)]
+        pieces += [text[last : match.start()], _block(values, indent, horizon.start, step)]
         last = match.end()
     return "".join(pieces) + text[last:]
 

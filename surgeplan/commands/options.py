@@ -23,6 +23,7 @@ __all__ = [
     "CommandFailed",
     "add_run_options",
     "add_verbosity",
+    "add_workers",
     "check_out",
     "confidence",
     "duration",
@@ -157,12 +158,17 @@ def add_run_options(sub: argparse.ArgumentParser, replications: int, what: str) 
         default=replications,
         help=f"{what} (default {replications})",
     )
+    add_workers(sub)
+
+
+def add_workers(sub: argparse.ArgumentParser, also: str = "") -> None:
+    """``--workers``, every usable core by default (results never depend on it)."""
     sub.add_argument(
         "--workers",
         type=positive_int,
         default=usable_cores(),
-        help="parallel processes for the replications (default: every usable core, "
-        f"{usable_cores()} here); results do not depend on it",
+        help=f"parallel processes (default: every usable core, {usable_cores()} here{also}); "
+        "results do not depend on it",
     )
 
 

@@ -85,13 +85,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "service_level.intervals_meeting, 1 unless set)"
         ),
     )
-    cmd.add_argument(
-        "--workers",
-        type=options.positive_int,
-        default=options.usable_cores(),
-        help="parallel processes for the replications (default: every usable core, "
-        f"{options.usable_cores()} here); results do not depend on it",
-    )
+    options.add_workers(cmd)
     options.add_verbosity(cmd)
     cmd.set_defaults(run=run)
 

@@ -32,13 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     cmd.add_argument("sweep", type=Path, help="sweep YAML file")
     cmd.add_argument("--out", type=Path, required=True, help="output directory")
-    cmd.add_argument(
-        "--workers",
-        type=options.positive_int,
-        default=options.usable_cores(),
-        help="processes (default: every usable core, "
-        f"{options.usable_cores()} here; with dask, the local cluster's workers)",
-    )
+    options.add_workers(cmd, also="; with dask, the local cluster's workers")
     cmd.add_argument(
         "--backend",
         choices=("processes", "dask"),

@@ -11,7 +11,6 @@ point, the same call runs only what is missing.
 from __future__ import annotations
 
 import hashlib
-import io
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -155,7 +154,8 @@ def sweep(
 ) -> pd.DataFrame:
     """Run the sweep file ``path`` into the directory ``out``; the results, one row per
     (variant, replication), as a DataFrame. Runs only the tasks ``out`` does not hold yet."""
-    from ..io import atomic_write_bytes, write_csv
+    from ..io import write_csv
+    from ..plots import save_figure
     from .figure import sweep_figure
     from .store import KEY, Store
 
@@ -219,11 +219,5 @@ def sweep(
     store.merge(table)
     summary = summarize(table, spec)
     write_csv(Path(out) / "summary.csv", summary)
-    buffer = io.BytesIO()
-    figure = sweep_figure(summary, spec)
-    figure.savefig(buffer, format="png", dpi=110)
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
-    atomic_write_bytes(Path(out) / "sweep.png", buffer.getvalue())
+    save_figure(sweep_figure(summary, spec), Path(out) / "sweep.png")
     return table
