@@ -50,13 +50,11 @@ def rate_curve(scenario: Scenario, inquiry_type: str) -> tuple[np.ndarray, np.nd
 
 def arrivals_figure(scenario: Scenario):
     """One line per inquiry type: λ(t) on the local clock, the warm-up shaded."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only: no display needed, none assumed
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    figure, axis = plt.subplots(figsize=(11, 4.8), constrained_layout=True)
+    figure = Figure(figsize=(11, 4.8), layout="constrained")  # no pyplot: no backend touched
+    axis = figure.subplots()
     start = scenario.horizon.start
     for name in scenario.inquiry_types:
         t, rate = rate_curve(scenario, name)

@@ -35,6 +35,7 @@ examples:
   python run_sim.py simulate scenarios/weekday.yaml --out out/ --replications 16 --workers 2
   python run_sim.py simulate scenarios/weekday.yaml --out out/ --staffing staffing.csv
   python run_sim.py simulate scenarios/double11.yaml --out check/ --roster out/roster.csv
+  python run_sim.py report out/
 """
 
 

@@ -1,4 +1,8 @@
-"""Figures written next to the tables (PNG, drawn off-screen)."""
+"""Figures written next to the tables (PNG, drawn off-screen).
+
+Figures are built as :class:`matplotlib.figure.Figure` objects, not through pyplot: they
+need no display and leave the caller's plotting backend alone (a notebook's stays inline).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,24 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only: no display needed, none assumed
+from optimize.staffing import StaffingResult
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from optimize.staffing import StaffingResult  # noqa: E402
-
-from .io import atomic_write_bytes  # noqa: E402
+from .io import atomic_write_bytes
 
 __all__ = ["requirements_figure", "save_figure"]
 
 
 def save_figure(figure, path: str | Path) -> Path:
-    """Write ``figure`` as PNG atomically and close it."""
+    """Write ``figure`` as PNG atomically (and close it if pyplot made it)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)
-    plt.close(figure)
+    if figure.canvas.manager is not None:
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
     return atomic_write_bytes(path, buffer.getvalue())
 
 
@@ -32,9 +35,8 @@ def requirements_figure(results: Sequence[StaffingResult], title: str):
     """Arrival rate, offered load and agents over time; one line per method."""
     first = results[0]
     starts = pd.to_datetime(first.table["interval_start"].drop_duplicates().to_numpy())
-    figure, (rate_ax, load_ax, agents_ax) = plt.subplots(
-        3, 1, figsize=(11, 8), sharex=True, constrained_layout=True
-    )
+    figure = Figure(figsize=(11, 8), layout="constrained")
+    rate_ax, load_ax, agents_ax = figure.subplots(3, 1, sharex=True)
     rate_ax.step(starts, first.arrival_rate_per_hour, where="post", color="black")
     rate_ax.set_ylabel("arrivals per hour")
     rate_ax.set_title(title)

@@ -66,6 +66,18 @@ MODULES = [
     "surgeplan.sweeps.tasks",
     "surgeplan.sweeps.figure",
     "surgeplan.commands.sweep",
+    "surgeplan.commands.report",
+    "surgeplan.api",
+    "surgeplan.outputs",
+    "surgeplan.plan_loop",
+    "surgeplan.run_record",
+    "surgeplan.reports",
+    "surgeplan.reports.clock",
+    "surgeplan.reports.page",
+    "surgeplan.reports.plan_figures",
+    "surgeplan.reports.queue_figures",
+    "surgeplan.reports.run_files",
+    "surgeplan.reports.sections",
     "surgeplan",
 ]
 
@@ -84,3 +96,52 @@ def test_sim_exposes_the_documented_entry_points():
 
     for item in ("Scenario", "ScenarioError", "simulate", "SimulationResult"):
         assert item in sim.__all__
+
+
+# What the README's "From Python" promises notebooks and scripts.
+SURGEPLAN_API = {
+    "Scenario",
+    "ScenarioError",
+    "SimulationResult",
+    "__version__",
+    "audit",
+    "export_roster",
+    "load",
+    "plan",
+    "report",
+    "roster",
+    "simulate",
+    "staff",
+    "sweep",
+}
+
+
+def test_surgeplan_exposes_the_documented_api(repo_root):
+    import surgeplan
+    from sim import Scenario
+
+    assert set(surgeplan.__all__) == SURGEPLAN_API
+    assert surgeplan.Scenario is Scenario
+    for name in SURGEPLAN_API - {"__version__", "Scenario", "ScenarioError", "SimulationResult"}:
+        assert callable(getattr(surgeplan, name)), name
+    assert set(surgeplan.__all__) <= set(dir(surgeplan))
+    # Every name is in the README's table, and the table names nothing else.
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## From Python", 1)[1].split("\n## ", 1)[0]
+    for name in SURGEPLAN_API - {"__version__"}:
+        assert f"`{name}" in section or f", {name}" in section or f"`{name}`" in section, name
+
+
+def test_api_functions_are_not_shadowed_by_submodules():
+    """Importing every submodule leaves ``surgeplan.plan`` and friends the functions (a
+    submodule of the same name would replace them on import)."""
+    import importlib
+    import pkgutil
+
+    import surgeplan
+
+    for module in pkgutil.walk_packages(surgeplan.__path__, "surgeplan."):
+        if not module.name.endswith("__main__"):  # that one runs the command line
+            importlib.import_module(module.name)
+    for name in ("plan", "report", "roster", "simulate", "staff", "sweep", "audit"):
+        assert callable(getattr(surgeplan, name)), name

@@ -21,4 +21,5 @@ COMMANDS = (
     "roster",
     "plan_command",
     "sweep",
+    "report",
 )

@@ -180,6 +180,25 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def add_report(sub: argparse.ArgumentParser) -> None:
+    """``--no-report``: skip the report.html a run writes at its end."""
+    sub.add_argument(
+        "--no-report",
+        dest="report",
+        action="store_false",
+        help="do not write report.html at the end (write it later with `report DIR`)",
+    )
+
+
+def finish_report(args: argparse.Namespace, out: Path) -> list[Path]:
+    """Write ``out/report.html`` unless ``--no-report``; the paths written."""
+    if not args.report:
+        return []
+    from ..reports import write_report
+
+    return [write_report(out)]
+
+
 def add_verbosity(sub: argparse.ArgumentParser) -> None:
     group = sub.add_mutually_exclusive_group()
     group.add_argument("-q", "--quiet", action="store_true", help="print only errors")

@@ -1,5 +1,5 @@
 """``run_sim.py plan``: requirements, roster, simulated verification and repair in one command
-(the loop itself is :mod:`surgeplan.plan`)."""
+(the loop itself is :mod:`surgeplan.plan_loop`)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     options.add_workers(cmd)
+    options.add_report(cmd)
     options.add_verbosity(cmd)
     cmd.set_defaults(run=run)
 
@@ -94,10 +95,10 @@ def run(args: argparse.Namespace) -> int:
     from optimize.roster import NoRosterFound, RosterInfeasible
     from sim import Scenario, ScenarioError
 
-    from ..exports import write_exports
-    from ..io import write_csv, write_json
-    from ..plan import run_plan
-    from .rostering import read_requirements, solve_summary, stamp_columns
+    from ..outputs import audit_summary, write_plan
+    from ..plan_loop import run_plan
+    from ..run_record import write_run_record
+    from .rostering import read_requirements
 
     scenario = Scenario.from_yaml(args.scenario)
     options.check_out(args.out)
@@ -140,58 +141,39 @@ def run(args: argparse.Namespace) -> int:
         raise options.CommandFailed(str(exc)) from None
     out = args.out
     plan = result.roster
-    verification = result.verification
     final = result.rounds[result.rounds["kept"]].iloc[0]
-    report = plan.report
-    raised = f"{source}, raised in {int(final['round'])} round(s)"
-    solve = solve_summary(scenario, plan, "agents", raised, "soft", started)
-    summary = {
-        **verification.summary,
-        "plan": {
-            "requirements": source,
-            "rounds_run": len(result.rounds) - 1,
-            "round_kept": int(final["round"]),
-            "goal_intervals_meeting": (
-                scenario.service_level.intervals_meeting if args.goal is None else args.goal
-            ),
-            "goal_met": bool(final["meets_goal"]),
-            "replications": args.replications,
-        },
-    }
-    roster = stamp_columns(
-        plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
+    written = write_plan(
+        out,
+        result,
+        scenario,
+        source=source,
+        replications=args.replications,
+        goal=args.goal,
+        started=started,
     )
-    written = [
-        write_csv(out / "roster.csv", roster),
-        write_csv(out / "coverage.csv", stamp_columns(plan.coverage, ["interval_start"])),
-        write_json(out / "solve.json", solve),
-        *write_exports(
-            out, plan.roster, plan.agents, scenario.model_copy(update={"roster": result.section})
-        ),
-        write_csv(out / "requirements.csv", stamp_columns(result.requirements, ["interval_start"])),
-        write_csv(out / "intervals.csv", verification.intervals),
-        write_csv(out / "types.csv", verification.types),
-        write_csv(out / "pools.csv", verification.pools),
-        write_csv(out / "pools_by_type.csv", verification.pools_by_type),
-        write_csv(out / "channels.csv", verification.channels),
-        write_json(out / "summary.json", summary),
-        write_csv(out / "rounds.csv", result.rounds),
-    ]
-    for name, table in (
-        ("bots.csv", verification.bots),
-        ("complaints.csv", verification.complaints),
-        ("early_warnings.csv", verification.early_warnings),
-    ):
-        if table is not None:
-            written.append(write_csv(out / name, table))
+    _, audit = audit_summary(result, scenario)
+    written.append(
+        write_run_record(
+            out,
+            "plan",
+            scenario,
+            args.scenario,
+            seed=args.seed,
+            replications=args.replications,
+            method=result.method,
+            audit=audit,
+        )
+    )
+    written += options.finish_report(args, out)
     meeting = final["intervals_meeting_share"]
     options.say(
         args,
         f"{scenario.name}: plan in {time.perf_counter() - started:.1f} s, round "
         f"{int(final['round'])} kept: {len(plan.roster)} shifts for "
-        f"{solve['agents_rostered']} agents, cost {final['cost']:,.0f} (objective "
-        f"{report.objective:,.0f}); simulated "
-        f"service level meets the target in {meeting:.1%} of intervals with inquiries",
+        f"{plan.roster['agent'].nunique()} agents, cost {final['cost']:,.0f} (objective "
+        f"{plan.report.objective:,.0f}); simulated "
+        f"service level meets the target in {meeting:.1%} of intervals with inquiries; "
+        f"labour-rule audit: {audit['violations'] or 'no'} violation(s)",
     )
     for path in written:
         options.say(args, f"  wrote {path}")

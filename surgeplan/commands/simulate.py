@@ -42,6 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "breaks where rostered, less shrinkage and absenteeism"
         ),
     )
+    options.add_report(cmd)
     options.add_verbosity(cmd)
     cmd.set_defaults(run=run)
 
@@ -62,8 +63,9 @@ def _funnel_differs(funnel: dict) -> bool:
 def run(args: argparse.Namespace) -> int:
     from sim import Scenario, simulate
 
-    from ..io import write_csv, write_json
+    from ..outputs import write_simulation
     from ..progress import progress_bar
+    from ..run_record import write_run_record
     from ..staffing_file import read_staffing_csv
 
     scenario = Scenario.from_yaml(args.scenario)
@@ -89,21 +91,18 @@ def run(args: argparse.Namespace) -> int:
         )
     elapsed = time.perf_counter() - started
     out = args.out
-    written = [
-        write_csv(out / "intervals.csv", result.intervals),
-        write_csv(out / "types.csv", result.types),
-        write_csv(out / "pools.csv", result.pools),
-        write_csv(out / "pools_by_type.csv", result.pools_by_type),
-        write_csv(out / "channels.csv", result.channels),
-    ]
-    for name, table in (
-        ("bots.csv", result.bots),
-        ("complaints.csv", result.complaints),
-        ("early_warnings.csv", result.early_warnings),
-    ):
-        if table is not None:
-            written.append(write_csv(out / name, table))
-    written.append(write_json(out / "summary.json", result.summary))
+    written = write_simulation(out, result)
+    written.append(
+        write_run_record(
+            out,
+            "simulate",
+            scenario,
+            args.scenario,
+            seed=args.seed,
+            replications=args.replications,
+            staffing=str(args.staffing or args.roster or "scenario"),
+        )
+    )
     s = result.summary
     options.say(
         args,
@@ -147,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
                 f"    {row.interval_start}  service level {row.service_level:.1%}  "
                 f"offered {row.offered:g}  agents {row.agents}"
             )
+    written += options.finish_report(args, out)
     for path in written:
         options.say(args, f"  wrote {path}")
     return 0

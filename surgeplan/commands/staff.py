@@ -67,6 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:
             "e.g. 0.9 (needs a busyness section; default: the mean day)"
         ),
     )
+    options.add_report(cmd)
     options.add_verbosity(cmd)
     cmd.set_defaults(run=run)
 
@@ -98,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     from ..io import write_csv
     from ..plots import requirements_figure, save_figure
     from ..progress import progress_bar
+    from ..run_record import write_run_record
 
     scenario = Scenario.from_yaml(args.scenario)
     options.check_out(args.out)
@@ -143,6 +145,18 @@ def run(args: argparse.Namespace) -> int:
         title += f" for {args.confidence:g} of days (arrivals × {main_result.busyness_factor:.3g})"
     figure = requirements_figure(results, title)
     written.append(save_figure(figure, out / "requirements.png"))
+    written.append(
+        write_run_record(
+            out,
+            "staff",
+            scenario,
+            args.scenario,
+            seed=args.seed,
+            methods=methods,
+            confidence=args.confidence,
+            busyness_factor=main_result.busyness_factor,
+        )
+    )
 
     counted = set(scenario.counted_interval_starts())
     hours = scenario.horizon.interval / 3600
@@ -170,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
             "  warning: ISA stopped at --max-iterations; staffing is the last iterate",
             file=sys.stderr,
         )
+    written += options.finish_report(args, out)
     for path in written:
         options.say(args, f"  wrote {path}")
     return 0

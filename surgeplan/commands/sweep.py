@@ -43,6 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--scheduler",
         help="a Dask scheduler's address (tcp://host:8786); without it dask starts a LocalCluster",
     )
+    options.add_report(cmd)
     options.add_verbosity(cmd)
     cmd.set_defaults(run=run)
 
@@ -72,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         f"{args.sweep.name}: {table['variant'].nunique()} variant(s), {len(table)} row(s) in "
         f"{time.perf_counter() - started:.1f} s",
     )
-    for name in ("results.parquet", "summary.csv", "sweep.png"):
-        options.say(args, f"  wrote {args.out / name}")
+    written = [args.out / name for name in ("results.parquet", "summary.csv", "sweep.png")]
+    written += options.finish_report(args, args.out)
+    for path in written:
+        options.say(args, f"  wrote {path}")
     return 0

@@ -154,8 +154,11 @@ def sweep(
 ) -> pd.DataFrame:
     """Run the sweep file ``path`` into the directory ``out``; the results, one row per
     (variant, replication), as a DataFrame. Runs only the tasks ``out`` does not hold yet."""
+    from sim import Scenario
+
     from ..io import write_csv
     from ..plots import save_figure
+    from ..run_record import write_run_record
     from .figure import sweep_figure
     from .store import KEY, Store
 
@@ -220,4 +223,17 @@ def sweep(
     summary = summarize(table, spec)
     write_csv(Path(out) / "summary.csv", summary)
     save_figure(sweep_figure(summary, spec), Path(out) / "sweep.png")
+    base_file = Path(path).parent / spec.base
+    write_run_record(
+        out,
+        "sweep",
+        Scenario.from_yaml(base_file),
+        base_file,
+        sweep_file=str(Path(path).resolve()),
+        run=spec.run,
+        varied=varied,
+        metrics=list(spec.metrics),
+        replications=spec.replications,
+        seed=spec.seed,
+    )
     return table

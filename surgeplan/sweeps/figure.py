@@ -8,15 +8,11 @@ confidence band over the replications.
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from .spec import SweepSpec  # noqa: E402
+from .spec import SweepSpec
 
 __all__ = ["sweep_figure"]
 
@@ -38,12 +34,9 @@ def _positions(values: pd.Series, order: list) -> np.ndarray:
 def sweep_figure(summary: pd.DataFrame, spec: SweepSpec):
     varied = spec.varied() or ["variant"]
     metrics = spec.metrics
-    figure, axes = plt.subplots(
-        len(metrics),
-        len(varied),
-        figsize=(4.2 * len(varied) + 0.8, 3.0 * len(metrics) + 0.6),
-        squeeze=False,
-    )
+    # No pyplot: the caller's backend (a notebook's inline one) is left alone.
+    figure = Figure(figsize=(4.2 * len(varied) + 0.8, 3.0 * len(metrics) + 0.6))
+    axes = figure.subplots(len(metrics), len(varied), squeeze=False)
     for i, metric in enumerate(metrics):
         for j, path in enumerate(varied):
             axis = axes[i][j]

@@ -11,6 +11,7 @@ sweep.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import uuid
@@ -73,6 +74,8 @@ class Store:
         atomic_write_bytes(self.results, buffer.getvalue())
         for path in self.parts.glob("part-*.parquet"):
             path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: something else of the user's is there
+            self.parts.rmdir()
 
     def _files(self) -> list[Path]:
         files = sorted(self.parts.glob("part-*.parquet"))

@@ -73,7 +73,7 @@ def run_task(run: str, scenario: Scenario, seed: int, method: str) -> dict[str, 
             "peak_agents": float(table.groupby("interval_start")["agents"].sum().max()),
         }
     if run == "plan":
-        from surgeplan.plan import run_plan
+        from surgeplan.plan_loop import run_plan
 
         result = run_plan(scenario, method=method, seed=seed)
         kept = result.rounds[result.rounds["kept"]].iloc[0]

@@ -49,6 +49,8 @@ OUTPUT_FILES = [
     "pools_by_type.csv",
     "channels.csv",
     "summary.json",
+    "run.json",
+    "report.html",
 ]
 # The small scenario (tests/conftest.py): 8 intervals of 15 min from 00:00, 2 of warm-up.
 COUNTED_STARTS = [

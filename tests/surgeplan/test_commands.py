@@ -85,7 +85,7 @@ def test_simulate_imports_no_plotting_solver_or_export_library(
     repo_root, small_scenario_file, tmp_path
 ):
     status, modules = modules_loaded(
-        repo_root, "simulate", small_scenario_file, "--out", tmp_path, "--quiet"
+        repo_root, "simulate", small_scenario_file, "--out", tmp_path, "--quiet", "--no-report"
     )
     assert status == 0
     assert (tmp_path / "summary.json").exists()
@@ -95,6 +95,15 @@ def test_simulate_imports_no_plotting_solver_or_export_library(
         "optimize",
         "optimize.staffing",
     ]
+
+
+def test_simulate_with_its_report_still_loads_no_solver(repo_root, small_scenario_file, tmp_path):
+    status, modules = modules_loaded(
+        repo_root, "simulate", small_scenario_file, "--out", tmp_path, "--quiet"
+    )
+    assert status == 0
+    assert (tmp_path / "report.html").exists()
+    assert loaded(modules, ("pyomo", "highspy", "openpyxl", "icalendar")) == []
 
 
 @pytest.mark.parametrize("module_name", COMMANDS)

@@ -16,7 +16,7 @@ import yaml
 from optimize.audit import audit
 from sim import Scenario
 from sim.erlang import erlang_c_agents
-from surgeplan.plan import lower_requirements, raise_requirements, rostered_staffing, run_plan
+from surgeplan.plan_loop import lower_requirements, raise_requirements, rostered_staffing, run_plan
 
 START = pd.Timestamp("2026-11-11 00:00")
 SHORT = START + pd.Timedelta(minutes=120)  # the interval the given requirements leave short
@@ -98,7 +98,7 @@ def test_the_first_roster_really_misses_at_the_short_interval(scenario):
 
 
 def test_a_repair_round_without_a_roster_keeps_the_best_round_so_far(scenario, monkeypatch):
-    import surgeplan.plan as plan_module
+    import surgeplan.plan_loop as plan_module
 
     real = plan_module.plan_roster
     calls = []
@@ -247,6 +247,8 @@ def test_plan_command_writes_every_file_and_rerun_gives_identical_ones(run_main,
             "channels.csv",
             "summary.json",
             "rounds.csv",
+            "run.json",
+            "report.html",
         ]
     )
     for name in names:
@@ -421,7 +423,7 @@ def test_the_goal_holds_e_mail_and_complaints_to_their_targets():
     the target); 5 agents for 6 agents' work leave a growing backlog, so the share in time
     falls below 0.95 and the round cannot meet the goal. Complaints are closed in 72 h."""
     from sim import simulate
-    from surgeplan.plan import deadline_goals
+    from surgeplan.plan_loop import deadline_goals
 
     ample = _mail_desk(agents=10, target=1.0)
     figures, meets = deadline_goals(simulate(ample, seed=3, replications=2), ample)
