@@ -70,12 +70,10 @@ def simulate(
         scenario, staffing = rostered_staffing(roster, scenario)
     result = run(scenario, seed=seed, replications=replications, workers=workers, staffing=staffing)
     if out is not None:
-        from .outputs import write_simulation
-        from .run_record import write_run_record
+        from .outputs import write_simulate_run
 
-        write_simulation(Path(out), result)
-        write_run_record(
-            out, "simulate", scenario, scenario_file, seed=seed, replications=replications
+        write_simulate_run(
+            Path(out), result, scenario, scenario_file, seed=seed, replications=replications
         )
         _report(out, report)
     return result
@@ -161,19 +159,9 @@ def plan(
     from .plan_loop import run_plan
 
     scenario_file, scenario = _file(scenario), load(scenario)
-    agents_for = None
-    if scenario.roster is not None:
-        from .agents_file import load_agents
-
-        agents = load_agents(scenario)
-
-        def agents_for(section):
-            return agents
-
     started = time.perf_counter()
     result = run_plan(
         scenario,
-        agents_for=agents_for,
         method=method,
         seed=seed,
         replications=replications,
@@ -185,29 +173,18 @@ def plan(
         say=say,
     )
     if out is not None:
-        from .outputs import audit_summary, write_plan
-        from .run_record import write_run_record
+        from .outputs import write_plan_run
 
-        source = f"staff --method {method}"
-        write_plan(
+        write_plan_run(
             Path(out),
             result,
             scenario,
-            source=source,
+            scenario_file,
+            source=f"staff --method {method}",
+            seed=seed,
             replications=replications,
             goal=goal,
             started=started,
-        )
-        _, summary = audit_summary(result, scenario)
-        write_run_record(
-            out,
-            "plan",
-            scenario,
-            scenario_file,
-            seed=seed,
-            replications=replications,
-            method=result.method,
-            audit=summary,
         )
         _report(out, report)
     return result

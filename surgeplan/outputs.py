@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .io import write_csv, write_json
+from .run_record import write_run_record
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,7 +20,14 @@ if TYPE_CHECKING:
 
     from .plan_loop import PlanResult
 
-__all__ = ["audit_summary", "plan_summary", "write_plan", "write_simulation"]
+__all__ = [
+    "audit_summary",
+    "plan_summary",
+    "write_plan",
+    "write_plan_run",
+    "write_simulate_run",
+    "write_simulation",
+]
 
 
 def write_simulation(
@@ -120,3 +128,61 @@ def write_plan(
         *write_simulation(out, result.verification, summary),
         write_csv(out / "rounds.csv", result.rounds),
     ]
+
+
+def write_simulate_run(
+    out: Path,
+    result: SimulationResult,
+    scenario: Scenario,
+    scenario_file: str | Path | None,
+    *,
+    seed: int,
+    replications: int,
+    **record,
+) -> list[Path]:
+    """Everything ``simulate`` writes but the report: the tables, summary.json, run.json."""
+    return [
+        *write_simulation(out, result),
+        write_run_record(
+            out, "simulate", scenario, scenario_file, seed=seed, replications=replications, **record
+        ),
+    ]
+
+
+def write_plan_run(
+    out: Path,
+    result: PlanResult,
+    scenario: Scenario,
+    scenario_file: str | Path | None,
+    *,
+    source: str,
+    seed: int,
+    replications: int,
+    goal: float | None,
+    started: float | None = None,
+) -> tuple[list[Path], dict]:
+    """Everything ``plan`` writes but the report (:func:`write_plan` and run.json with the
+    roster's audit); the paths and the audit's summary."""
+    written = write_plan(
+        out,
+        result,
+        scenario,
+        source=source,
+        replications=replications,
+        goal=goal,
+        started=started,
+    )
+    _, audit = audit_summary(result, scenario)
+    written.append(
+        write_run_record(
+            out,
+            "plan",
+            scenario,
+            scenario_file,
+            seed=seed,
+            replications=replications,
+            method=result.method,
+            audit=audit,
+        )
+    )
+    return written, audit

@@ -164,11 +164,21 @@ def run_plan(
     say: Callable[[str], None] = lambda text: None,
 ) -> PlanResult:
     """Plan ``scenario`` (module docstring). ``agents_for(section)`` gives the agents to
-    roster (default: the section's agent classes, named); ``requirements``
+    roster (default: the scenario's agents file or agent classes, or without a ``roster:``
+    section the default section's agent classes, named); ``requirements``
     (``interval_start, pool, required``) replaces step 1; ``goal`` (default the scenario's
     ``service_level.intervals_meeting``) is the share of intervals with inquiries that must
     meet the target."""
     goal = scenario.service_level.intervals_meeting if goal is None else goal
+    if agents_for is None and scenario.roster is not None:
+        # Read once, before any work: a bad agents file stops the plan here.
+        from .agents_file import load_agents
+
+        named = load_agents(scenario)
+
+        def agents_for(section: RosterSection) -> list:
+            return named
+
     if requirements is None:
         targets = Targets(scenario.service_level.answer_within, scenario.service_level.target)
         staffing = staff(scenario, method, targets=targets, seed=seed, workers=workers)

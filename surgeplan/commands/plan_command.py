@@ -95,22 +95,12 @@ def run(args: argparse.Namespace) -> int:
     from optimize.roster import NoRosterFound, RosterInfeasible
     from sim import Scenario, ScenarioError
 
-    from ..outputs import audit_summary, write_plan
+    from ..outputs import write_plan_run
     from ..plan_loop import run_plan
-    from ..run_record import write_run_record
     from .rostering import read_requirements
 
     scenario = Scenario.from_yaml(args.scenario)
     options.check_out(args.out)
-    agents_for = None
-    if scenario.roster is not None:
-        from ..agents_file import load_agents
-
-        agents = load_agents(scenario, args.scenario)  # bad agents files stop here, exit 2
-
-        def agents_for(section):
-            return agents
-
     requirements, source = None, f"staff --method {args.method}"
     if args.requirements is not None:
         requirements, source = (
@@ -121,7 +111,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_plan(
             scenario,
-            agents_for=agents_for,
             requirements=requirements,
             method=args.method,
             seed=args.seed,
@@ -142,27 +131,16 @@ def run(args: argparse.Namespace) -> int:
     out = args.out
     plan = result.roster
     final = result.rounds[result.rounds["kept"]].iloc[0]
-    written = write_plan(
+    written, audit = write_plan_run(
         out,
         result,
         scenario,
+        args.scenario,
         source=source,
+        seed=args.seed,
         replications=args.replications,
         goal=args.goal,
         started=started,
-    )
-    _, audit = audit_summary(result, scenario)
-    written.append(
-        write_run_record(
-            out,
-            "plan",
-            scenario,
-            args.scenario,
-            seed=args.seed,
-            replications=args.replications,
-            method=result.method,
-            audit=audit,
-        )
     )
     written += options.finish_report(args, out)
     meeting = final["intervals_meeting_share"]

@@ -63,9 +63,8 @@ def _funnel_differs(funnel: dict) -> bool:
 def run(args: argparse.Namespace) -> int:
     from sim import Scenario, simulate
 
-    from ..outputs import write_simulation
+    from ..outputs import write_simulate_run
     from ..progress import progress_bar
-    from ..run_record import write_run_record
     from ..staffing_file import read_staffing_csv
 
     scenario = Scenario.from_yaml(args.scenario)
@@ -91,17 +90,14 @@ def run(args: argparse.Namespace) -> int:
         )
     elapsed = time.perf_counter() - started
     out = args.out
-    written = write_simulation(out, result)
-    written.append(
-        write_run_record(
-            out,
-            "simulate",
-            scenario,
-            args.scenario,
-            seed=args.seed,
-            replications=args.replications,
-            staffing=str(args.staffing or args.roster or "scenario"),
-        )
+    written = write_simulate_run(
+        out,
+        result,
+        scenario,
+        args.scenario,
+        seed=args.seed,
+        replications=args.replications,
+        staffing=str(args.staffing or args.roster or "scenario"),
     )
     s = result.summary
     options.say(

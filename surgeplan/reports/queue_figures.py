@@ -125,6 +125,14 @@ def _staffed(files: RunFiles) -> pd.DataFrame | None:
     return None if frame is None else frame.sort_values(keys)
 
 
+# The step lines of a pool's panel: column, legend label, line style.
+STAFF_LINES = [
+    ("agents", "agents staffed (simulated)", {"color": "#2c7fb8", "lw": 1.6}),
+    ("scheduled", "agents rostered", {"color": "#1b9e77", "lw": 1.2}),
+    ("required", "required", {"color": "#444444", "lw": 1.0, "ls": "--"}),
+]
+
+
 def load_figure(files: RunFiles) -> Figure | None:
     """Per pool: agents staffed against the work (busy agents, offered load) and the
     requirement, over time."""
@@ -152,37 +160,9 @@ def load_figure(files: RunFiles) -> Figure | None:
     for ax, pool in zip(axes, shown, strict=True):
         rows = frame[frame["pool"] == pool]
         x = rows["interval_start"]
-        if "agents" in rows and rows["agents"].notna().any():
-            _step(
-                ax,
-                x,
-                rows["agents"].fillna(0),
-                end,
-                color="#2c7fb8",
-                lw=1.6,
-                label="agents staffed (simulated)",
-            )
-        if "scheduled" in rows:
-            _step(
-                ax,
-                x,
-                rows["scheduled"].fillna(0),
-                end,
-                color="#1b9e77",
-                lw=1.2,
-                label="agents rostered",
-            )
-        if "required" in rows:
-            _step(
-                ax,
-                x,
-                rows["required"].fillna(0),
-                end,
-                color="#444444",
-                lw=1.0,
-                ls="--",
-                label="required",
-            )
+        for column, label, style in STAFF_LINES:
+            if column in rows and rows[column].notna().any():
+                _step(ax, x, rows[column].fillna(0), end, label=label, **style)
         if "busy" in rows and rows["busy"].notna().any():
             ax.fill_between(
                 x,

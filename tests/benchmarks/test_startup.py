@@ -36,7 +36,7 @@ def test_a_commands_imports_are_its_unconditional_ones_made_absolute(startup):
     imports = startup.command_imports("simulate")
     assert "from sim import Scenario, simulate" in imports
     assert "from surgeplan.commands import options" in imports
-    assert "from surgeplan.outputs import write_simulation" in imports
+    assert "from surgeplan.outputs import write_simulate_run" in imports
     # Only a --roster run reads a roster; type-checking imports are never run.
     assert not any("roster" in line for line in imports)
     assert not any("__future__" in line for line in imports)

@@ -6,6 +6,7 @@ the verification of the final roster.csv, reruns are identical, and a scenario w
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -438,3 +439,17 @@ def test_the_goal_holds_e_mail_and_complaints_to_their_targets():
     figures, meets = deadline_goals(result, short)
     assert figures["email_within_deadline"] == pytest.approx(in_time)
     assert in_time < 0.95 and not meets
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_run_plan_rosters_the_agents_file_by_default():
+    """Without ``agents_for`` (a sweep's plan, the Python API), the plan rosters the named
+    agents of the scenario's agents file, not an empty list of agent classes."""
+    scenario = Scenario.from_yaml(REPO_ROOT / "scenarios" / "weekday.yaml")
+    result = run_plan(scenario, method="erlang", replications=2, rounds=0, time_limit=20)
+    named = set(pd.read_csv(REPO_ROOT / "scenarios" / "agents_weekday.csv")["agent"])
+    rostered = set(result.roster.roster["agent"])
+    assert len(rostered) > 100
+    assert rostered <= named
