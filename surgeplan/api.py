@@ -2,7 +2,8 @@
 
 Each function takes a :class:`~sim.Scenario` or the path of a scenario file and returns the
 tables the command would write; ``out=`` (where a command writes files) writes the same files,
-``run.json`` and ``report.html`` into that directory. Defaults are the commands' defaults.
+``run.json`` and ``report.html`` into that directory. Defaults are the commands' defaults,
+except ``workers`` (one process unless asked: a notebook shares its machine).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ TITLES = {
     "simulate": "Simulation",
     "staff": "Staffing requirements",
     "plan": "Staffing plan",
+    "roster": "Roster",
     "sweep": "What-if sweep",
 }
 

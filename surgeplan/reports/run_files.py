@@ -63,6 +63,8 @@ class RunFiles:
             return "plan"
         if "intervals" in self.tables:
             return "simulate"
+        if "roster" in self.tables:
+            return "roster"
         if "requirements" in self.tables:
             return "staff"
         return None
@@ -103,6 +105,36 @@ def _read_table(path: Path, clock_columns: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
+# What the report reads of run.json's ``scenario`` (run_record.scenario_glance writes more).
+GLANCE_KEYS = (
+    "name",
+    "time_zone",
+    "start",
+    "end",
+    "interval_minutes",
+    "warmup_minutes",
+    "service_level",
+    "channels",
+    "inquiry_types",
+    "expected_inquiries",
+    "pools",
+)
+
+
+def _check_record(path: Path, record: dict) -> None:
+    """A run.json edited by hand or cut short is named with its missing fields, not met
+    by a traceback half-way through the report."""
+    glance = record.get("scenario")
+    if not isinstance(glance, dict):
+        raise ScenarioError(
+            Problem("scenario", "missing; expected the scenario at a glance"), str(path)
+        )
+    missing = [key for key in GLANCE_KEYS if key not in glance]
+    if missing:
+        problems = [Problem(f"scenario.{key}", "missing") for key in missing]
+        raise ScenarioError(problems, str(path))
+
+
 def read_run_files(directory: str | Path) -> RunFiles:
     """Read every file of a run directory the report uses."""
     directory = Path(directory)
@@ -111,6 +143,7 @@ def read_run_files(directory: str | Path) -> RunFiles:
     files = RunFiles(directory)
     if (directory / RUN_FILE).is_file():
         files.record = _read_json(directory / RUN_FILE)
+        _check_record(directory / RUN_FILE, files.record)
     for name in JSON_FILES:
         path = directory / f"{name}.json"
         if path.is_file():

@@ -38,7 +38,9 @@ def glance_section(files: RunFiles) -> Section:
         sl = mean(summary.get("service_level"))
         within = level.get("answer_within_seconds", summary.get("answer_within_seconds"))
         section.tile(
-            _share(sl), f"service level (target {target:.0%} in {within:g} s)", _mood(sl, target)
+            _share(sl),
+            f"service level over the run (target {target:.0%} in {within:g} s)",
+            _mood(sl, target),
         )
         meeting = mean(summary.get("intervals_meeting_target"))
         goal = summary.get("plan", {}).get("goal_intervals_meeting", level.get("intervals_meeting"))

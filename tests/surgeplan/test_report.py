@@ -204,6 +204,13 @@ def test_bad_directories_are_refused_and_nothing_is_written(tmp_path, run_main):
     assert result.returncode == 2
     assert "summary.json" in result.stderr and "Traceback" not in result.stderr
     assert not (broken / "report.html").exists()
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    (cut / "run.json").write_text('{"command": "simulate", "scenario": {"name": "x"}}')
+    result = run_main("report", cut)
+    assert result.returncode == 2
+    assert "run.json: scenario.time_zone: missing" in result.stderr
+    assert "Traceback" not in result.stderr
     bad_table = tmp_path / "bad_table"
     bad_table.mkdir()
     (bad_table / "intervals.csv").write_text("interval_start,offered\nyesterday,3\n")
