@@ -33,6 +33,7 @@ __all__ = [
     "day_service_levels",
     "interval_table",
     "pool_table",
+    "point_value",
     "pool_type_table",
     "ratio_ci",
     "summary",
@@ -390,6 +391,12 @@ def summary(model: SimModel, runs: Sequence[RawCounts]) -> dict[str, object]:
             "ci95": [_json_number(mean - half), _json_number(mean + half)],
         }
     return out
+
+
+def point_value(metric: object) -> float | int | None:
+    """A :func:`summary` metric's point value: the number itself, or ``mean`` of
+    ``{"mean", "ci95"}``."""
+    return metric.get("mean") if isinstance(metric, dict) else metric
 
 
 def _json_number(value: float) -> float | int | None:

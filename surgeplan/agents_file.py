@@ -40,8 +40,11 @@ __all__ = [
     "LIST_SEPARATORS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
+    "audit_agents",
+    "hired",
     "load_agents",
     "read_agents_file",
+    "roster_agents",
 ]
 
 REQUIRED_COLUMNS = ("agent", "pools", "contract")
@@ -381,3 +384,30 @@ def load_agents(scenario: Scenario, scenario_path: str | Path | None = None) -> 
     if not path.is_absolute() and scenario_path is not None:
         path = Path(scenario_path).parent / path
     return read_agents_file(path, section, scenario.pools, horizon=scenario.horizon)
+
+
+def roster_agents(scenario: Scenario, section: RosterSection) -> list[Agent]:
+    """The agents a roster is made for: the scenario's (:func:`load_agents`), or without a
+    ``roster:`` section the agent classes of ``section`` (the defaults sized from the
+    requirements)."""
+    return load_agents(scenario) if scenario.roster is not None else agents_from_classes(section)
+
+
+def audit_agents(
+    scenario: Scenario, scenario_path: str | Path | None = None
+) -> tuple[list[Agent], list[Agent]] | None:
+    """The scenario's agents and its possible temporary hires (``temp-POOL-NNN``, as the
+    roster names them); ``None`` without a roster section (whoever the roster names)."""
+    if scenario.roster is None:
+        return None
+    # Imported here: only an audit needs the roster model's temporary agents.
+    from optimize.roster._data import temporary_agents
+
+    return load_agents(scenario, scenario_path), temporary_agents(scenario.roster)
+
+
+def hired(named: list[Agent], temporary: list[Agent], names: Iterable[str]) -> list[Agent]:
+    """The agents of a roster naming ``names``: every named agent, and a temporary hire only
+    when it works (hired only then)."""
+    working = set(names)
+    return named + [agent for agent in temporary if agent.name in working]

@@ -122,18 +122,14 @@ def roster(
     ``roster:`` section, or the documented defaults sized from the requirements."""
     from optimize.roster import default_roster_section, plan_roster
     from optimize.roster import requirements_from_staffing as from_staffing
-    from optimize.workforce import agents_from_classes
+
+    from .agents_file import roster_agents
 
     scenario = load(scenario)
     if hasattr(requirements, "table"):
         requirements = from_staffing(requirements.table)
-    if scenario.roster is not None:
-        from .agents_file import load_agents
-
-        section, agents = scenario.roster, load_agents(scenario)
-    else:
-        section = default_roster_section(requirements, scenario.horizon)
-        agents = agents_from_classes(section)
+    section = scenario.roster or default_roster_section(requirements, scenario.horizon)
+    agents = roster_agents(scenario, section)
     return plan_roster(
         requirements, agents, section, scenario.horizon, time_limit=time_limit, gap=gap
     )
@@ -195,17 +191,13 @@ def audit(roster: pd.DataFrame, scenario: ScenarioLike) -> pd.DataFrame:
     """Every labour-rule violation of ``roster`` under the scenario's rules
     (``run_sim.py audit``): ``agent, date, rule, detail, excess``; empty when lawful."""
     from optimize.audit import audit as check
-    from optimize.roster._data import temporary_agents
+
+    from .agents_file import audit_agents, hired
 
     scenario = load(scenario)
     horizon = scenario.horizon
-    agents = None
-    if scenario.roster is not None:
-        from .agents_file import load_agents
-
-        hired = set(roster["agent"])
-        temporary = [a for a in temporary_agents(scenario.roster) if a.name in hired]
-        agents = load_agents(scenario) + temporary
+    known = audit_agents(scenario)
+    agents = None if known is None else hired(*known, roster["agent"])
     return check(roster, agents, scenario.roster, horizon.start, horizon.end)
 
 
@@ -217,20 +209,16 @@ def export_roster(
     for a :func:`roster` or :func:`plan` result; the paths written. A :func:`roster` result
     needs a scenario with a ``roster:`` section (contracts and rules to export against, as
     ``run_sim.py roster`` does); a :func:`plan` result carries the section it used."""
-    from .commands.rostering import stamp_columns
     from .exports import write_exports
-    from .io import write_csv
+    from .outputs import write_roster_csv
 
     scenario = load(scenario)
     if hasattr(roster, "section"):  # a plan: its rules may add cross-trained pools
         scenario = scenario.model_copy(update={"roster": roster.section})
         roster = roster.roster
-    table = stamp_columns(
-        roster.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
-    )
     out = Path(out)
     return [
-        write_csv(out / "roster.csv", table),
+        write_roster_csv(out / "roster.csv", roster.roster),
         *write_exports(out, roster.roster, roster.agents, scenario),
     ]
 

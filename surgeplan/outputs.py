@@ -22,12 +22,25 @@ if TYPE_CHECKING:
 
 __all__ = [
     "audit_summary",
+    "ROSTER_TIMES",
     "plan_summary",
     "write_plan",
     "write_plan_run",
+    "write_roster_csv",
     "write_simulate_run",
     "write_simulation",
 ]
+
+
+# roster.csv's time columns, written as ``YYYY-MM-DD HH:MM`` (``date`` as ``YYYY-MM-DD``).
+ROSTER_TIMES = ["date", "shift_start", "shift_end", "break_start", "break_end"]
+
+
+def write_roster_csv(path: Path, roster: pd.DataFrame) -> Path:
+    """``roster`` (datetimes) as roster.csv, its times as every other file writes them."""
+    from .commands.rostering import stamp_columns
+
+    return write_csv(path, stamp_columns(roster, ROSTER_TIMES))
 
 
 def write_simulation(
@@ -113,12 +126,9 @@ def write_plan(
     raised = f"{source}, raised in {int(final['round'])} round(s)"
     began = time.perf_counter() if started is None else started
     solve = solve_summary(scenario, plan, "agents", raised, "soft", began)
-    roster = stamp_columns(
-        plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
-    )
     summary = plan_summary(result, scenario, source, replications, goal)
     return [
-        write_csv(out / "roster.csv", roster),
+        write_roster_csv(out / "roster.csv", plan.roster),
         write_csv(out / "coverage.csv", stamp_columns(plan.coverage, ["interval_start"])),
         write_json(out / "solve.json", solve),
         *write_exports(

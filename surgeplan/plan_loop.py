@@ -37,6 +37,7 @@ from optimize.roster import requirements_from_staffing as roster_requirements
 from optimize.staffing import Targets, staff
 from optimize.workforce import agents_from_classes
 from sim import Scenario, SimulationResult, simulate
+from sim.metrics import point_value
 from sim.scenario.roster import RosterSection
 
 from .requirement_moves import lower_requirements, note_floors, raise_requirements
@@ -99,11 +100,6 @@ class PlanResult:
     method: str
 
 
-def _mean(metric) -> float | None:
-    """A summary metric's point value (summaries give ``{mean, ci95}`` with replications)."""
-    return metric.get("mean") if isinstance(metric, dict) else metric
-
-
 MONEY = ("pay", "overtime", "temporary_hires", "outsourced")
 
 
@@ -138,7 +134,7 @@ def deadline_goals(result: SimulationResult, scenario: Scenario) -> tuple[dict, 
     complaints = result.summary.get("complaints")
     closed = None
     if complaints:
-        closed = _mean(complaints.get("closed_within_72h"))
+        closed = point_value(complaints.get("closed_within_72h"))
         if closed is not None:
             meets = meets and closed >= complaints["closed_within_72h_target"] - 1e-12
     figures = {
@@ -246,7 +242,7 @@ def run_plan(
             "intervals_with_inquiries": n_counted,
             "intervals_below_target": below,
             "intervals_meeting_share": result.summary["intervals_meeting_target"],
-            "service_level": _mean(result.summary.get("service_level")),
+            "service_level": point_value(result.summary.get("service_level")),
             "requirement_raised_agent_intervals": raised,
             "requirement_lowered_agent_intervals": lowered,
             **deadlines,

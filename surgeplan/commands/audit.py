@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from . import options
 
 if TYPE_CHECKING:
-    from optimize.workforce import Agent
-    from sim import Scenario
+    pass
 
 __all__ = ["EXIT_VIOLATIONS", "register", "run"]
 
@@ -47,29 +46,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     cmd.set_defaults(run=run)
 
 
-def _audit_agents(scenario: Scenario, path: Path) -> tuple[list[Agent], list[Agent]] | None:
-    """The scenario's agents, and its possible temporary hires (``temp-POOL-NNN``, as the
-    roster names them); ``None`` without a roster section (whoever the roster names)."""
-    if scenario.roster is None:
-        return None
-    # Imported here: only scenarios with named agents need the reader (and openpyxl).
-    from optimize.roster._data import temporary_agents
-
-    from ..agents_file import load_agents
-
-    return load_agents(scenario, path), temporary_agents(scenario.roster)
-
-
 def run(args: argparse.Namespace) -> int:
     from optimize.audit import audit, read_roster_csv
     from sim import Problem, Scenario, ScenarioError
 
+    from ..agents_file import audit_agents, hired
     from ..io import write_csv
 
     scenario = Scenario.from_yaml(args.scenario)
     if args.out is not None and args.out.is_dir():
         raise ScenarioError(Problem("--out", f"{args.out} is a directory; expected a file name"))
-    known = _audit_agents(scenario, args.scenario)
+    known = audit_agents(scenario, args.scenario)
     horizon = scenario.horizon
     agents = None
     if known is not None:
@@ -77,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
         roster = read_roster_csv(
             args.roster, horizon.start, horizon.end, scenario.pools, named + temporary
         )
-        # A temporary hire is an agent of the roster only when hired: when it works.
-        agents = named + [agent for agent in temporary if agent.name in set(roster["agent"])]
+        agents = hired(named, temporary, roster["agent"])
     else:
         roster = read_roster_csv(args.roster, horizon.start, horizon.end, scenario.pools, None)
     if scenario.roster is None and not args.quiet:

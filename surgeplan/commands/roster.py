@@ -140,10 +140,10 @@ def run(args: argparse.Namespace) -> int:
         plan_roster,
         plan_shifts,
     )
-    from optimize.workforce import agents_from_classes
     from sim import Scenario, ScenarioError
 
     from ..io import write_csv, write_json
+    from ..outputs import ROSTER_TIMES
     from .rostering import solve_summary, stamp_columns
 
     scenario = Scenario.from_yaml(args.scenario)
@@ -168,15 +168,11 @@ def run(args: argparse.Namespace) -> int:
             table = stamp_columns(plan.shifts, ["date", "shift_start", "shift_end"])
             name = "shifts.csv"
         else:
-            if scenario.roster is not None:
-                from ..agents_file import load_agents
+            from ..agents_file import roster_agents
 
-                agents = load_agents(scenario, args.scenario)
-            else:
-                agents = agents_from_classes(section)
             plan = plan_roster(
                 requirements,
-                agents,
+                roster_agents(scenario, section),
                 section,
                 scenario.horizon,
                 time_limit=args.time_limit,
@@ -184,9 +180,7 @@ def run(args: argparse.Namespace) -> int:
                 hard_coverage=hard,
                 strategy=args.strategy,
             )
-            table = stamp_columns(
-                plan.roster, ["date", "shift_start", "shift_end", "break_start", "break_end"]
-            )
+            table = stamp_columns(plan.roster, ROSTER_TIMES)
             name = "roster.csv"
     except RosterInfeasible as exc:
         raise ScenarioError(exc.problems, args.scenario.name) from None

@@ -48,8 +48,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _format_metric(value: object, fmt: str) -> str:
-    if isinstance(value, dict):
-        value = value.get("mean")
+    from sim.metrics import point_value
+
+    value = point_value(value)
     return "n/a" if value is None else format(value, fmt)
 
 

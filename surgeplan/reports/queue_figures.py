@@ -12,6 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from sim.metrics import point_value
+
 from .clock import clock_axis, interval_end, shade_incidents
 from .page import subplots
 from .run_files import RunFiles
@@ -22,18 +24,11 @@ __all__ = [
     "email_figure",
     "funnel_figure",
     "load_figure",
-    "mean",
     "service_figure",
 ]
 
 WIDTH = 11.0
 TARGET_COLOUR = "#c0392b"
-
-
-def mean(value) -> float | None:
-    """A summary metric's point value (``{mean, ci95}`` with replications)."""
-    value = value.get("mean") if isinstance(value, dict) else value
-    return None if value is None else float(value)
 
 
 def _per_hour(files: RunFiles) -> float:
@@ -278,7 +273,7 @@ def funnel_figure(files: RunFiles) -> Figure | None:
         width_ratios=[1, 1.6] if bots is not None else None,
     )
     ax = axes[0, 0]
-    values = [mean(funnel.get(key)) or 0.0 for key, _ in FUNNEL]
+    values = [point_value(funnel.get(key)) or 0.0 for key, _ in FUNNEL]
     labels = [label for _, label in FUNNEL]
     colours = ["#636363", "#7fbf7b", "#2c7fb8", "#d7301f", "#fdae6b"]
     ax.barh(labels[::-1], values[::-1], color=colours[::-1])
@@ -294,7 +289,7 @@ def funnel_figure(files: RunFiles) -> Figure | None:
         ax = axes[0, 1]
         for name, rows in bots.groupby("bot", sort=False):
             ax.plot(rows["interval_start"], rows["containment_rate"] * 100, lw=1.3, label=name)
-        containment = mean(files.json.get("summary", {}).get("containment_rate"))
+        containment = point_value(files.json.get("summary", {}).get("containment_rate"))
         if containment is not None:
             ax.axhline(
                 containment * 100,
@@ -362,10 +357,12 @@ def complaints_figure(files: RunFiles) -> Figure | None:
     deadlines = {row["level"]: row for row in files.glance.get("complaint_deadlines", [])}
     at = np.arange(len(levels))
     response = [
-        100 * (mean(complaints["levels"][lv].get("responded_in_time_share")) or 0) for lv in levels
+        100 * (point_value(complaints["levels"][lv].get("responded_in_time_share")) or 0)
+        for lv in levels
     ]
     resolved = [
-        100 * (mean(complaints["levels"][lv].get("resolved_in_time_share")) or 0) for lv in levels
+        100 * (point_value(complaints["levels"][lv].get("resolved_in_time_share")) or 0)
+        for lv in levels
     ]
     ax.bar(at - 0.2, response, 0.4, label="first response in time", color="#2c7fb8")
     ax.bar(at + 0.2, resolved, 0.4, label="resolved in time", color="#7fbf7b")

@@ -6,10 +6,11 @@ from typing import Any
 
 import pandas as pd
 
+from sim.metrics import point_value
+
 from . import plan_figures as plans
 from . import queue_figures as queues
 from .page import Section, figure_block, image_block, table_block, text_block
-from .queue_figures import mean
 from .run_files import RunFiles
 
 __all__ = ["build_sections"]
@@ -35,25 +36,25 @@ def glance_section(files: RunFiles) -> Section:
     if glance:
         section.tile(f"{glance['expected_inquiries']:,.0f}", "inquiries expected (forecast)")
     if summary:
-        sl = mean(summary.get("service_level"))
+        sl = point_value(summary.get("service_level"))
         within = level.get("answer_within_seconds", summary.get("answer_within_seconds"))
         section.tile(
             _share(sl),
             f"service level over the run (target {target:.0%} in {within:g} s)",
             _mood(sl, target),
         )
-        meeting = mean(summary.get("intervals_meeting_target"))
+        meeting = point_value(summary.get("intervals_meeting_target"))
         goal = summary.get("plan", {}).get("goal_intervals_meeting", level.get("intervals_meeting"))
         section.tile(_share(meeting), "intervals meeting the target", _mood(meeting, goal))
-        section.tile(_share(mean(summary.get("abandon_rate"))), "abandoned")
-        asa = mean(summary.get("asa_seconds"))
+        section.tile(_share(point_value(summary.get("abandon_rate"))), "abandoned")
+        asa = point_value(summary.get("asa_seconds"))
         section.tile("–" if asa is None else f"{asa:.0f} s", "average speed of answer")
-        containment = mean(summary.get("containment_rate"))
+        containment = point_value(summary.get("containment_rate"))
         if containment is not None:
             section.tile(_share(containment), "bot containment")
         complaints = summary.get("complaints")
-        if complaints and mean(complaints.get("closed_within_72h")) is not None:
-            closed = mean(complaints["closed_within_72h"])
+        if complaints and point_value(complaints.get("closed_within_72h")) is not None:
+            closed = point_value(complaints["closed_within_72h"])
             section.tile(
                 _share(closed),
                 "complaints closed within 72 h",
@@ -148,79 +149,99 @@ def _facts(glance: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["", "scenario"])
 
 
-def queue_sections(files: RunFiles) -> list[Section]:
-    """Arrivals and load, service per interval, customers, e-mail and complaints."""
-    sections = []
-    load = Section(
+# Sections made of figures: id, title, lead, then each figure's name, drawing function and
+# alternative text. A section whose figures all find nothing to draw is left out.
+FIGURE_SECTIONS = [
+    (
         "load",
         "Arrivals and agents",
         "Inquiries arriving per hour, and for each pool the agents staffed against the work "
         "(busy agents: occupancy × agents; a chat agent's slots count as one agent). "
         "Shaded: incidents.",
-    )
-    figure = queues.arrivals_figure(files)
-    if figure is not None:
-        load.blocks.append(
-            figure_block("arrivals", figure, "Arrivals per hour by channel and bot over time")
-        )
-    figure = queues.load_figure(files)
-    if figure is not None:
-        load.blocks.append(
-            figure_block("load", figure, "Agents staffed, required and busy per pool over time")
-        )
-    if load.blocks:
-        sections.append(load)
-    figure = queues.service_figure(files)
-    if figure is not None:
-        service = Section(
-            "service",
-            "Service per interval",
-            "Live queues (phone and chat): the share answered within the target time, the "
-            "average speed of answer and the share abandoned, each interval by the inquiries "
-            "arriving in it; bands are 95 % confidence intervals over the replications.",
-        )
-        service.blocks.append(
-            figure_block(
-                "service", figure, "Service level, ASA and abandonment per interval with bands"
+        [
+            ("arrivals", queues.arrivals_figure, "Arrivals per hour by channel and bot over time"),
+            ("load", queues.load_figure, "Agents staffed, required and busy per pool over time"),
+        ],
+    ),
+    (
+        "service",
+        "Service per interval",
+        "Live queues (phone and chat): the share answered within the target time, the "
+        "average speed of answer and the share abandoned, each interval by the inquiries "
+        "arriving in it; bands are 95 % confidence intervals over the replications.",
+        [
+            (
+                "service",
+                queues.service_figure,
+                "Service level, ASA and abandonment per interval with bands",
             )
-        )
-        worst = _worst_intervals(files)
-        if worst is not None:
-            service.blocks.append(
-                table_block(worst, folded="The 10 intervals with the lowest service level")
+        ],
+    ),
+    (
+        "customers",
+        "Customers and the bot",
+        "Every customer arriving in the counted intervals ends in one of these "
+        "(mean per replication).",
+        [("funnel", queues.funnel_figure, "Customer funnel and bot containment over time")],
+    ),
+    (
+        "email",
+        "E-mail",
+        "Messages waiting for a reply, and the oldest one's age.",
+        [("email", queues.email_figure, "E-mail backlog and oldest message age")],
+    ),
+    (
+        "complaints",
+        "Complaints",
+        "Each level's first-response and resolution deadlines, and how many complaints "
+        "were open or overdue over time.",
+        [
+            (
+                "complaints",
+                queues.complaints_figure,
+                "Complaint deadlines met by level, open and overdue",
             )
-        sections.append(service)
-    figure = queues.funnel_figure(files)
-    if figure is not None:
-        funnel = Section(
-            "customers",
-            "Customers and the bot",
-            "Every customer arriving in the counted intervals ends in one of these "
-            "(mean per replication).",
-        )
-        funnel.blocks.append(
-            figure_block("funnel", figure, "Customer funnel and bot containment over time")
-        )
-        sections.append(funnel)
-    figure = queues.email_figure(files)
-    if figure is not None:
-        email = Section(
-            "email", "E-mail", "Messages waiting for a reply, and the oldest one's age."
-        )
-        email.blocks.append(figure_block("email", figure, "E-mail backlog and oldest message age"))
-        sections.append(email)
-    figure = queues.complaints_figure(files)
-    if figure is not None:
-        complaints = Section(
-            "complaints",
-            "Complaints",
-            "Each level's first-response and resolution deadlines, and how many complaints "
-            "were open or overdue over time.",
-        )
-        complaints.blocks.append(
-            figure_block("complaints", figure, "Complaint deadlines met by level, open and overdue")
-        )
-        sections.append(complaints)
+        ],
+    ),
+    (
+        "rounds",
+        "Plan rounds",
+        "Each round rosters the requirements, simulates the roster and moves the "
+        "requirements where intervals missed or beat the target; the kept round is the "
+        "cheapest that meets the goal.",
+        [("rounds", plans.rounds_figure, "Intervals at target and cost by round")],
+    ),
+    (
+        "coverage",
+        "Coverage",
+        "Agents on the roster (with outsourced capacity) minus agents required, per pool and "
+        "interval: blue is spare, red is short.",
+        [("coverage", plans.coverage_figure, "Heatmap of rostered minus required agents")],
+    ),
+]
+
+
+def figure_sections(files: RunFiles) -> list[Section]:
+    """Arrivals and load, service per interval, customers, e-mail, complaints, and a plan's
+    rounds and coverage, each with the tables that go under its figures."""
+    sections = []
+    for section_id, title, lead, figures in FIGURE_SECTIONS:
+        section = Section(section_id, title, lead)
+        for name, draw, alt in figures:
+            figure = draw(files)
+            if figure is not None:
+                section.blocks.append(figure_block(name, figure, alt))
+        if not section.blocks:
+            continue
+        if section_id == "service":
+            worst = _worst_intervals(files)
+            if worst is not None:
+                section.blocks.append(
+                    table_block(worst, folded="The 10 intervals with the lowest service level")
+                )
+        if section_id == "rounds":
+            section.blocks.append(table_block(files.table("rounds"), folded="rounds.csv"))
+        sections.append(section)
     return sections
 
 
@@ -235,35 +256,9 @@ def _worst_intervals(files: RunFiles) -> pd.DataFrame | None:
     return worst.round({"offered": 1, "service_level": 3, "asa_seconds": 1, "abandon_rate": 3})
 
 
-def plan_sections(files: RunFiles) -> list[Section]:
-    """A plan's rounds, coverage, roster and labour rules."""
+def roster_sections(files: RunFiles) -> list[Section]:
+    """A plan's roster and its labour rules."""
     sections = []
-    figure = plans.rounds_figure(files)
-    if figure is not None:
-        rounds = Section(
-            "rounds",
-            "Plan rounds",
-            "Each round rosters the requirements, simulates the roster and moves the "
-            "requirements where intervals missed or beat the target; the kept round is the "
-            "cheapest that meets the goal.",
-        )
-        rounds.blocks.append(
-            figure_block("rounds", figure, "Intervals at target and cost by round")
-        )
-        rounds.blocks.append(table_block(files.table("rounds"), folded="rounds.csv"))
-        sections.append(rounds)
-    figure = plans.coverage_figure(files)
-    if figure is not None:
-        coverage = Section(
-            "coverage",
-            "Coverage",
-            "Agents on the roster (with outsourced capacity) minus agents required, per pool and "
-            "interval: blue is spare, red is short.",
-        )
-        coverage.blocks.append(
-            figure_block("coverage", figure, "Heatmap of rostered minus required agents")
-        )
-        sections.append(coverage)
     roster = files.table("roster")
     if roster is not None and not roster.empty:
         section = Section(
@@ -348,8 +343,8 @@ def sweep_sections(files: RunFiles) -> list[Section]:
 def build_sections(files: RunFiles) -> list[Section]:
     """Every section the directory has something for, in reading order."""
     sections = [glance_section(files)]
-    sections += queue_sections(files)
-    sections += plan_sections(files)
+    sections += figure_sections(files)
+    sections += roster_sections(files)
     sections += staff_sections(files)
     sections += sweep_sections(files)
     return sections
